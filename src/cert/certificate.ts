@@ -1,0 +1,288 @@
+/**
+ * Certificate: an immutable view of one X.509 certificate, from DER or PEM.
+ */
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import * as asnX509 from '@peculiar/asn1-x509';
+import { IdentityError, LocalTlsError } from '../errors.js';
+import { isBinary, sha256, toBytes, toColonHex, toHex, type BinaryInput } from '../internal/bytes.js';
+import { expectSingleSequence, readTlv } from '../internal/der.js';
+import { decodePem, encodePem, looksLikePem } from '../internal/pem.js';
+import { describe } from '../internal/options.js';
+import { commonNameOf, formatName } from './distinguished-name.js';
+import type { SubjectAltName } from './host-name.js';
+import { parseGeneralName, parseNameConstraints, type NameConstraints } from './general-names.js';
+import { verifyCertificateSignature } from './signature.js';
+import { extendedKeyUsageName, keyUsageNames, publicKeyInfo, signatureAlgorithmName, type KeyUsageName, type PublicKeyInfo } from './algorithms.js';
+
+/** Anything localtls accepts as a certificate: DER bytes, PEM text, or a Certificate. */
+export type CertificateInput = Certificate | BinaryInput | string;
+
+/** One extension as found in the certificate. */
+export interface CertificateExtension {
+  /** Dotted OID. */
+  oid: string;
+  /** The critical flag. */
+  critical: boolean;
+  /** The DER of extnValue's contents. */
+  value: Uint8Array;
+}
+
+/** Extensions localtls understands (anything else that is critical makes a chain untrusted). */
+export const KNOWN_EXTENSIONS: ReadonlySet<string> = new Set([
+  asnX509.id_ce_basicConstraints, asnX509.id_ce_keyUsage, asnX509.id_ce_extKeyUsage,
+  asnX509.id_ce_subjectAltName, asnX509.id_ce_subjectKeyIdentifier, asnX509.id_ce_authorityKeyIdentifier,
+  asnX509.id_ce_nameConstraints, asnX509.id_ce_certificatePolicies, asnX509.id_ce_cRLDistributionPoints,
+  asnX509.id_pe_authorityInfoAccess, asnX509.id_ce_issuerAltName, asnX509.id_ce_policyConstraints,
+  asnX509.id_ce_inhibitAnyPolicy,
+]);
+
+/**
+ * An immutable, parsed X.509 certificate.
+ *
+ * @example
+ * ```ts
+ * const cert = Certificate.from(pemText);
+ * console.log(cert.subject, cert.subjectAltNames, cert.fingerprintSha256);
+ * const chain = Certificate.fromPEMBundle(bundleText); // many
+ * ```
+ */
+export class Certificate {
+  /** The exact DER bytes. */
+  readonly der: Uint8Array;
+  /** Subject as an RFC 4514 string, e.g. "CN=listener-name.local". */
+  readonly subject: string;
+  /** Issuer as an RFC 4514 string. */
+  readonly issuer: string;
+  /** The subject's first common name, if any (informational: never used for host matching). */
+  readonly commonName: string | undefined;
+  /** Serial number, lowercase hex without leading zero bytes. */
+  readonly serialNumber: string;
+  /** Start of validity. */
+  readonly notBefore: Date;
+  /** End of validity. */
+  readonly notAfter: Date;
+  /** subjectAltName entries (DNS, IP, email, URI), canonical. */
+  readonly subjectAltNames: readonly SubjectAltName[];
+  /** basicConstraints cA flag (false when the extension is absent). */
+  readonly isCA: boolean;
+  /** basicConstraints pathLenConstraint, if present. */
+  readonly pathLength: number | undefined;
+  /** keyUsage bits by name; undefined when the extension is absent. */
+  readonly keyUsage: readonly KeyUsageName[] | undefined;
+  /** extendedKeyUsage purposes by name (or OID); undefined when absent. */
+  readonly extendedKeyUsage: readonly string[] | undefined;
+  /** nameConstraints, if present. */
+  readonly nameConstraints: NameConstraints | undefined;
+  /** subjectKeyIdentifier, hex. */
+  readonly subjectKeyIdentifier: string | undefined;
+  /** authorityKeyIdentifier keyIdentifier, hex. */
+  readonly authorityKeyIdentifier: string | undefined;
+  /** Every extension, in order. */
+  readonly extensions: readonly CertificateExtension[];
+  /** Signature algorithm name, e.g. "ecdsa-with-SHA256" (or the OID when unknown). */
+  readonly signatureAlgorithm: string;
+  /** The signature algorithm's OID. */
+  readonly signatureAlgorithmOid: string;
+  /** Public key type and size. */
+  readonly publicKey: PublicKeyInfo;
+  /** SHA-256 of the DER, colon-separated uppercase hex (as openssl prints it). */
+  readonly fingerprintSha256: string;
+  /** SHA-256 of the SubjectPublicKeyInfo, as base64 (HPKP style) and hex. */
+  readonly spkiSha256: { base64: string; hex: string };
+  /** The DER of the SubjectPublicKeyInfo. */
+  readonly spki: Uint8Array;
+  /** The DER of tbsCertificate (what the signature covers). */
+  readonly tbs: Uint8Array;
+  /** The signature bytes. */
+  readonly signature: Uint8Array;
+  /** The DER of the subject Name (for exact issuer matching). */
+  readonly subjectDer: Uint8Array;
+  /** The DER of the issuer Name. */
+  readonly issuerDer: Uint8Array;
+  #publicKeyObject: KeyObject | undefined;
+
+  private constructor(der: Uint8Array) {
+    const outer = expectSingleSequence(der, 'certificate');
+    const tbs = readTlv(der, outer.contentStart, 'certificate');
+    let parsed: asnX509.Certificate;
+    try {
+      parsed = AsnConvert.parse(der, asnX509.Certificate);
+    } catch (cause) {
+      throw new IdentityError('MALFORMED', `certificate: expected an X.509 certificate (RFC 5280); found ${der.length} bytes that do not decode as one`, { cause });
+    }
+    const t = parsed.tbsCertificate;
+    this.der = der;
+    this.tbs = der.subarray(tbs.start, tbs.end);
+    this.subject = formatName(t.subject);
+    this.issuer = formatName(t.issuer);
+    this.commonName = commonNameOf(t.subject);
+    this.subjectDer = new Uint8Array(AsnConvert.serialize(t.subject));
+    this.issuerDer = new Uint8Array(AsnConvert.serialize(t.issuer));
+    this.serialNumber = toHex(new Uint8Array(t.serialNumber)).replace(/^(00)+(?=.)/, '');
+    this.notBefore = t.validity.notBefore.getTime();
+    this.notAfter = t.validity.notAfter.getTime();
+    this.signatureAlgorithmOid = parsed.signatureAlgorithm.algorithm;
+    this.signatureAlgorithm = signatureAlgorithmName(parsed.signatureAlgorithm);
+    this.signature = new Uint8Array(parsed.signatureValue);
+    this.spki = new Uint8Array(AsnConvert.serialize(t.subjectPublicKeyInfo));
+    this.publicKey = publicKeyInfo(t.subjectPublicKeyInfo);
+    const spkiHash = sha256(this.spki);
+    this.spkiSha256 = { base64: Buffer.from(spkiHash).toString('base64'), hex: toHex(spkiHash) };
+    this.fingerprintSha256 = toColonHex(sha256(der));
+
+    const extensions: CertificateExtension[] = [];
+    let sans: SubjectAltName[] = [];
+    let isCA = false;
+    let pathLength: number | undefined;
+    let keyUsage: KeyUsageName[] | undefined;
+    let eku: string[] | undefined;
+    let nameConstraints: NameConstraints | undefined;
+    let ski: string | undefined;
+    let aki: string | undefined;
+    const seen = new Set<string>();
+    try {
+      for (const ext of t.extensions ?? []) {
+        const value = new Uint8Array(ext.extnValue.buffer);
+        if (seen.has(ext.extnID)) throw new Error(`extension ${ext.extnID} appears twice`);
+        seen.add(ext.extnID);
+        extensions.push({ oid: ext.extnID, critical: ext.critical, value });
+        switch (ext.extnID) {
+          case asnX509.id_ce_subjectAltName:
+            sans = AsnConvert.parse(value, asnX509.SubjectAlternativeName).map(parseGeneralName)
+              .filter((n): n is SubjectAltName => n !== undefined && ['dns', 'ip', 'email', 'uri'].includes(n.type)) as SubjectAltName[];
+            break;
+          case asnX509.id_ce_basicConstraints: {
+            const bc = AsnConvert.parse(value, asnX509.BasicConstraints);
+            isCA = bc.cA;
+            pathLength = bc.pathLenConstraint;
+            break;
+          }
+          case asnX509.id_ce_keyUsage:
+            keyUsage = keyUsageNames(AsnConvert.parse(value, asnX509.KeyUsage));
+            break;
+          case asnX509.id_ce_extKeyUsage:
+            eku = AsnConvert.parse(value, asnX509.ExtendedKeyUsage).map(extendedKeyUsageName);
+            break;
+          case asnX509.id_ce_nameConstraints:
+            nameConstraints = parseNameConstraints(AsnConvert.parse(value, asnX509.NameConstraints));
+            break;
+          case asnX509.id_ce_subjectKeyIdentifier:
+            ski = toHex(new Uint8Array(AsnConvert.parse(value, asnX509.SubjectKeyIdentifier).buffer));
+            break;
+          case asnX509.id_ce_authorityKeyIdentifier: {
+            const id = AsnConvert.parse(value, asnX509.AuthorityKeyIdentifier).keyIdentifier;
+            aki = id ? toHex(new Uint8Array(id.buffer)) : undefined;
+            break;
+          }
+        }
+      }
+    } catch (cause) {
+      throw new IdentityError('MALFORMED', `certificate ${this.subject}: expected well-formed extensions; found one that does not decode (${(cause as Error).message})`, { cause });
+    }
+    this.extensions = Object.freeze(extensions);
+    this.subjectAltNames = Object.freeze(sans);
+    this.isCA = isCA;
+    this.pathLength = pathLength;
+    this.keyUsage = keyUsage && Object.freeze(keyUsage);
+    this.extendedKeyUsage = eku && Object.freeze(eku);
+    this.nameConstraints = nameConstraints;
+    this.subjectKeyIdentifier = ski;
+    this.authorityKeyIdentifier = aki;
+    Object.freeze(this);
+  }
+
+  /**
+   * Parses one certificate from DER bytes, PEM text (the first CERTIFICATE block) or a Certificate.
+   * @throws IdentityError MALFORMED naming what was found.
+   */
+  static from(input: CertificateInput): Certificate {
+    if (input instanceof Certificate) return input;
+    const all = Certificate.parseAll(input);
+    return all[0]!;
+  }
+
+  /** Parses every certificate in a PEM bundle (or the single one in DER). @throws MALFORMED */
+  static fromPEMBundle(pem: string): Certificate[] {
+    return Certificate.parseAll(pem);
+  }
+
+  /** Parses a list of inputs, expanding PEM bundles. */
+  static fromList(inputs: readonly CertificateInput[] | CertificateInput): Certificate[] {
+    const list = Array.isArray(inputs) ? inputs : [inputs as CertificateInput];
+    return list.flatMap((item) => (item instanceof Certificate ? [item] : Certificate.parseAll(item)));
+  }
+
+  private static parseAll(input: BinaryInput | string): Certificate[] {
+    if (typeof input === 'string') {
+      if (!looksLikePem(input)) {
+        throw new IdentityError('MALFORMED', `certificate: expected PEM text with "-----BEGIN CERTIFICATE-----"; found ${describe(input)} without a BEGIN line`);
+      }
+      const blocks = decodePem(input, 'certificate PEM').filter((b) => b.label === 'CERTIFICATE' || b.label === 'TRUSTED CERTIFICATE' || b.label === 'X509 CERTIFICATE');
+      if (blocks.length === 0) throw new IdentityError('MALFORMED', 'certificate PEM: expected a CERTIFICATE block; found only other kinds of blocks');
+      return blocks.map((b) => Certificate.fromDerChecked(b.der));
+    }
+    if (!isBinary(input)) {
+      throw new IdentityError('MALFORMED', `certificate: expected DER bytes, PEM text or a Certificate; found ${describe(input)}`);
+    }
+    const bytes = toBytes(input);
+    if (bytes.length > 0 && bytes[0] === 0x2d /* '-' */) return Certificate.parseAll(Buffer.from(bytes).toString('latin1'));
+    return [Certificate.fromDerChecked(bytes)];
+  }
+
+  private static fromDerChecked(der: Uint8Array): Certificate {
+    try {
+      return new Certificate(new Uint8Array(der));
+    } catch (error) {
+      if (error instanceof LocalTlsError) throw error;
+      throw new IdentityError('MALFORMED', `certificate: expected an X.509 certificate; found ${der.length} bytes that do not decode as one`, { cause: error });
+    }
+  }
+
+  /** The public key as a Node KeyObject (cached). */
+  publicKeyObject(): KeyObject {
+    if (!this.#publicKeyObject) this.#publicKeyObject = createPublicKey({ key: Buffer.from(this.spki), format: 'der', type: 'spki' });
+    return this.#publicKeyObject;
+  }
+
+  /** True when subject and issuer are the same name (signature not checked). */
+  get isSelfIssued(): boolean {
+    return Buffer.compare(this.subjectDer, this.issuerDer) === 0;
+  }
+
+  /** True when self-issued and its signature verifies with its own key. */
+  get isSelfSigned(): boolean {
+    if (!this.isSelfIssued) return false;
+    try {
+      return verifyCertificateSignature(this, this.publicKeyObject());
+    } catch {
+      return false;
+    }
+  }
+
+  /** The DER bytes (a copy). */
+  toDER(): Uint8Array {
+    return new Uint8Array(this.der);
+  }
+
+  /** PEM text with one CERTIFICATE block. */
+  toPEM(): string {
+    return encodePem('CERTIFICATE', this.der);
+  }
+
+  /** True when the certificate is valid at `time` (default: now). */
+  isValidAt(time: Date = new Date()): boolean {
+    return time >= this.notBefore && time <= this.notAfter;
+  }
+
+  /** Same DER bytes. */
+  equals(other: Certificate): boolean {
+    return Buffer.compare(this.der, other.der) === 0;
+  }
+
+  /** A short human description: subject, SANs, validity, fingerprint. */
+  toString(): string {
+    return `Certificate(${this.subject}; ${this.subjectAltNames.map((s) => s.value).join(', ') || 'no SAN'}; ` +
+      `${this.notBefore.toISOString()} – ${this.notAfter.toISOString()}; sha256 ${this.fingerprintSha256.slice(0, 23)}…)`;
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * Host strings → subjectAltName entries. DNS names are lowercased, one trailing dot removed,
+ * internationalised names converted to A-labels (punycode); a wildcard is allowed only as the whole
+ * leftmost label. IPv4 and IPv6 text becomes an iPAddress entry.
+ */
+import { domainToASCII } from 'node:url';
+import { ConfigError } from '../errors.js';
+import { describe } from '../internal/options.js';
+import { formatIpAddress, parseIpAddress } from './ip-address.js';
+
+/** A subjectAltName entry. `value` is canonical: an A-label DNS name or a compressed IP address. */
+export type SubjectAltName =
+  | { type: 'dns'; value: string }
+  | { type: 'ip'; value: string }
+  | { type: 'email'; value: string }
+  | { type: 'uri'; value: string };
+
+const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+
+/** Normalises a DNS name (lowercase, A-labels, no trailing dot), or returns undefined when invalid. */
+export function normalizeDnsName(name: string, allowWildcard = false): string | undefined {
+  let text = name.trim();
+  if (text.endsWith('.')) text = text.slice(0, -1);
+  if (text.length === 0 || text.length > 253) return undefined;
+  // Reject Unicode dots and other separators up front: they must not become '.' silently.
+  if (/[\u3002\uff0e\uff61\s/\\@:%]/.test(text)) return undefined;
+  const wildcard = text.startsWith('*.');
+  if (wildcard && !allowWildcard) return undefined;
+  const rest = wildcard ? text.slice(2) : text;
+  if (rest.includes('*')) return undefined;
+  const ascii = /^[\x00-\x7f]*$/.test(rest) ? rest.toLowerCase() : domainToASCII(rest);
+  if (!ascii) return undefined;
+  const labels = ascii.split('.');
+  if (!labels.every((label) => LABEL.test(label))) return undefined;
+  if (wildcard && labels.length < 2) return undefined;
+  if (labels.length > 0 && /^\d+$/.test(labels[labels.length - 1]!)) return undefined;
+  return (wildcard ? '*.' : '') + ascii;
+}
+
+/**
+ * Parses one host string into a SAN entry.
+ *
+ * @example
+ * ```ts
+ * hostToSan('Listener-Name.local.')  // { type: 'dns', value: 'listener-name.local' }
+ * hostToSan('[::1]')                 // { type: 'ip', value: '::1' }
+ * ```
+ * @throws ConfigError INVALID_HOST naming the string when it is neither a DNS name nor an IP address.
+ */
+export function hostToSan(host: string): { type: 'dns' | 'ip'; value: string } {
+  if (typeof host !== 'string') {
+    throw new ConfigError('INVALID_HOST', `host: expected a DNS name or an IP address; found ${describe(host)}`);
+  }
+  const ip = parseIpAddress(host.trim());
+  if (ip) return { type: 'ip', value: formatIpAddress(ip) };
+  const dns = normalizeDnsName(host, true);
+  if (dns) return { type: 'dns', value: dns };
+  throw new ConfigError(
+    'INVALID_HOST',
+    `host ${JSON.stringify(host)}: expected a DNS name (letters, digits and hyphens in dot-separated labels, a wildcard only as the whole first label) or an IPv4/IPv6 address`,
+  );
+}
+
+/** Parses many host strings, dropping duplicates (after normalisation), keeping order. */
+export function hostsToSans(hosts: readonly string[]): { type: 'dns' | 'ip'; value: string }[] {
+  if (!Array.isArray(hosts) || hosts.length === 0) {
+    throw new ConfigError('INVALID_OPTION', `hosts: expected a non-empty array of DNS names or IP addresses; found ${describe(hosts)}`);
+  }
+  const seen = new Set<string>();
+  const out: { type: 'dns' | 'ip'; value: string }[] = [];
+  for (const host of hosts) {
+    const san = hostToSan(host);
+    const key = `${san.type}:${san.value}`;
+    if (!seen.has(key)) { seen.add(key); out.push(san); }
+  }
+  return out;
+}

@@ -1,0 +1,43 @@
+/**
+ * RFC 6125 host matching against subjectAltName only (no common-name fallback).
+ * DNS: ASCII comparison after IDNA conversion, case-insensitive, one trailing dot ignored, a
+ * wildcard only as the whole leftmost label and matching exactly one label. IP: only iPAddress
+ * entries match, compared as addresses (so "::1" equals "0:0:0:0:0:0:0:1").
+ */
+import { formatIpAddress, parseIpAddress } from './ip-address.js';
+import { normalizeDnsName, type SubjectAltName } from './host-name.js';
+
+/** The dialed host in canonical form, or undefined when it is not a valid name or address. */
+export function canonicalHost(host: string): { type: 'dns' | 'ip'; value: string } | undefined {
+  const ip = parseIpAddress(host);
+  if (ip) return { type: 'ip', value: formatIpAddress(ip) };
+  const dns = normalizeDnsName(host, false);
+  return dns ? { type: 'dns', value: dns } : undefined;
+}
+
+/** True when the DNS SAN pattern (maybe a wildcard) matches the canonical host name. */
+export function dnsNameMatches(pattern: string, host: string): boolean {
+  const normalized = normalizeDnsName(pattern, true);
+  if (!normalized) return false;
+  if (!normalized.startsWith('*.')) return normalized === host;
+  const suffix = normalized.slice(1); // ".example.local"
+  if (!host.endsWith(suffix)) return false;
+  const first = host.slice(0, host.length - suffix.length);
+  return first.length > 0 && !first.includes('.');
+}
+
+/**
+ * True when `host` (a name or an IP address) is covered by one of the SANs.
+ *
+ * @example
+ * ```ts
+ * hostMatchesSans('A.example.local', [{ type: 'dns', value: '*.example.local' }]) // true
+ * hostMatchesSans('10.0.0.3', [{ type: 'dns', value: '10.0.0.3' }])                // false: IPs need an iPAddress SAN
+ * ```
+ */
+export function hostMatchesSans(host: string, sans: readonly SubjectAltName[]): boolean {
+  const target = canonicalHost(host);
+  if (!target) return false;
+  if (target.type === 'ip') return sans.some((san) => san.type === 'ip' && san.value === target.value);
+  return sans.some((san) => san.type === 'dns' && dnsNameMatches(san.value, target.value));
+}
