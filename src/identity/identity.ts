@@ -1,0 +1,116 @@
+/**
+ * Identity: a leaf certificate, the chain above it (leaf first) and the matching private key —
+ * what Apple calls a SecIdentity, and what a listener or a client certificate needs.
+ */
+import { inspect } from 'node:util';
+import { ConfigError, IdentityError } from '../errors.js';
+import { describe } from '../internal/options.js';
+import { Certificate, type CertificateInput } from '../cert/certificate.js';
+import { PrivateKey } from './private-key.js';
+import { orderChain } from './chain-order.js';
+
+/** PEM text of an identity. */
+export interface IdentityPem {
+  /** The chain, leaf first, as concatenated CERTIFICATE blocks. */
+  certificatePem: string;
+  /** The private key as PKCS#8 PEM (encrypted when a passphrase was given). */
+  keyPem: string;
+}
+
+/**
+ * A certificate chain (leaf first) with the leaf's private key.
+ *
+ * @example
+ * ```ts
+ * const identity = Identity.fromPEM(chainPem, keyPem);          // chain may be in any order
+ * const { certificatePem, keyPem } = identity.toPEM({ passphrase: 'secret' });
+ * console.log(identity.certificate.subjectAltNames);
+ * ```
+ */
+export class Identity {
+  /** Leaf first, then its issuers, then any extra certificates. */
+  readonly chain: readonly Certificate[];
+  /** The private key of the leaf. */
+  readonly privateKey: PrivateKey;
+  /** A label or friendly name, when the identity came from a store or a PKCS#12 file. */
+  readonly friendlyName: string | undefined;
+  #tlsOptions: { key: string; cert: string } | undefined;
+
+  private constructor(chain: Certificate[], privateKey: PrivateKey, friendlyName?: string) {
+    this.chain = Object.freeze(chain);
+    this.privateKey = privateKey;
+    this.friendlyName = friendlyName;
+    Object.freeze(this);
+  }
+
+  /** The leaf certificate. */
+  get certificate(): Certificate {
+    return this.chain[0]!;
+  }
+
+  /**
+   * Builds an identity from certificates (any order, extras allowed) and a key. The leaf is the
+   * certificate whose public key matches the key.
+   * @throws IdentityError NO_CERTIFICATE, NO_KEY, KEY_MISMATCH
+   */
+  static fromParts(parts: { certificates: readonly CertificateInput[]; privateKey: PrivateKey; friendlyName?: string }): Identity {
+    if (!parts || typeof parts !== 'object') throw new ConfigError('INVALID_OPTION', `identity parts: expected { certificates, privateKey }; found ${describe(parts)}`);
+    if (!(parts.privateKey instanceof PrivateKey)) throw new IdentityError('NO_KEY', `identity: expected a private key; found ${describe(parts.privateKey)}`);
+    const certificates = Certificate.fromList(parts.certificates ?? []);
+    if (certificates.length === 0) throw new IdentityError('NO_CERTIFICATE', 'identity: expected at least one certificate; found none');
+    const leaf = certificates.find((cert) => parts.privateKey.matches(cert));
+    if (!leaf) {
+      throw new IdentityError('KEY_MISMATCH', `identity: expected a certificate for the ${parts.privateKey.algorithm} private key; ` +
+        `found ${certificates.length} certificate(s) (${certificates.map((c) => c.subject).join('; ')}) none of which carries its public key`);
+    }
+    return new Identity(orderChain(leaf, certificates), parts.privateKey, parts.friendlyName);
+  }
+
+  /**
+   * Reads an identity from PEM: a chain (one or more CERTIFICATE blocks, any order) and a key
+   * (PKCS#8, encrypted PKCS#8, SEC1 or PKCS#1). The key may also be inside `chainPem`.
+   * @throws IdentityError MALFORMED, NO_KEY, KEY_MISMATCH, BAD_PASSWORD
+   */
+  static fromPEM(chainPem: string, keyPem?: string, passphrase?: string): Identity {
+    const certificates = Certificate.fromPEMBundle(chainPem);
+    const keyText = keyPem ?? chainPem;
+    if (!/-----BEGIN (ENCRYPTED |EC |RSA )?PRIVATE KEY-----/.test(keyText)) {
+      throw new IdentityError('NO_KEY', 'identity PEM: expected a PRIVATE KEY block; found none');
+    }
+    return Identity.fromParts({ certificates, privateKey: PrivateKey.fromPEM(keyText, passphrase) });
+  }
+
+  /** The chain and key as PEM; the key is encrypted when `passphrase` is given. */
+  toPEM(options: { passphrase?: string } = {}): IdentityPem {
+    return { certificatePem: this.chain.map((c) => c.toPEM()).join(''), keyPem: this.privateKey.toPEM(options) };
+  }
+
+  /** A copy with another friendly name. */
+  withFriendlyName(friendlyName: string | undefined): Identity {
+    return new Identity([...this.chain], this.privateKey, friendlyName);
+  }
+
+  /**
+   * `key` and `cert` for node:tls contexts (cached; the key stays in memory only). The chain sent
+   * is the leaf and its intermediates; self-issued roots are left out (peers must already hold them).
+   */
+  tlsOptions(): { key: string; cert: string } {
+    this.#tlsOptions ??= { key: this.privateKey.toPEM(), cert: this.chain.filter((c, i) => i === 0 || !c.isSelfIssued).map((c) => c.toPEM()).join('') };
+    return this.#tlsOptions;
+  }
+
+  /** A short description (never key material). */
+  toString(): string {
+    return `Identity(${this.certificate.subject}; ${this.chain.length} certificate(s); ${this.privateKey.algorithm})`;
+  }
+
+  [inspect.custom](): string {
+    return this.toString();
+  }
+}
+
+/** True when `value` is an Identity. */
+export function isIdentity(value: unknown): value is Identity {
+  return value instanceof Identity;
+}
+
