@@ -149,7 +149,7 @@ export class Certificate {
         extensions.push({ oid: ext.extnID, critical: ext.critical, value });
         switch (ext.extnID) {
           case asnX509.id_ce_subjectAltName:
-            sans = AsnConvert.parse(value, asnX509.SubjectAlternativeName).map(parseGeneralName)
+            sans = Array.from(AsnConvert.parse(value, asnX509.SubjectAlternativeName), parseGeneralName)
               .filter((n): n is SubjectAltName => n !== undefined && ['dns', 'ip', 'email', 'uri'].includes(n.type)) as SubjectAltName[];
             break;
           case asnX509.id_ce_basicConstraints: {
@@ -162,7 +162,7 @@ export class Certificate {
             keyUsage = keyUsageNames(AsnConvert.parse(value, asnX509.KeyUsage));
             break;
           case asnX509.id_ce_extKeyUsage:
-            eku = AsnConvert.parse(value, asnX509.ExtendedKeyUsage).map(extendedKeyUsageName);
+            eku = Array.from(AsnConvert.parse(value, asnX509.ExtendedKeyUsage), extendedKeyUsageName);
             break;
           case asnX509.id_ce_nameConstraints:
             nameConstraints = parseNameConstraints(AsnConvert.parse(value, asnX509.NameConstraints));

@@ -1,0 +1,91 @@
+/**
+ * The benchmark harness: every figure is measured next to a baseline (raw node:tls, Node's own
+ * crypto, or the openssl CLI) in the same run, interleaved over several rounds; medians and the
+ * ratio ours/baseline are printed. Never a pass/fail test: the machine is shared and noisy.
+ */
+
+/** One measured operation: runs `iterations` times and returns nothing of interest. */
+export type Operation = () => Promise<void> | void;
+
+/** A comparison row. `unit` says what the rate counts (e.g. "handshakes/s"). */
+export interface Comparison {
+  name: string;
+  unit: string;
+  /** Our side. */
+  ours: Operation;
+  /** The baseline side (raw node:tls, Node crypto, ...). */
+  baseline: Operation;
+  /** Label of the baseline, e.g. "raw node:tls". */
+  baselineName: string;
+  /** Operations per round for each side (default 20). */
+  iterations?: number;
+  /** Rounds (default 5). */
+  rounds?: number;
+  /** When true, the figure is "higher is better" rate per second (default); when false, a latency (lower is better). */
+  higherIsBetter?: boolean;
+}
+
+/** A finished row. */
+export interface Row {
+  name: string;
+  unit: string;
+  ours: number;
+  baseline: number;
+  baselineName: string;
+  /** ours / baseline for rates; baseline / ours for latencies (so > 1 is always "ours is better"). */
+  ratio: number;
+}
+
+/** A row measured outside `compare` (e.g. latency percentiles or memory), already reduced. */
+export function customRow(name: string, unit: string, ours: number, baseline: number, baselineName: string, higherIsBetter = true): Row {
+  return { name, unit, ours, baseline, baselineName, ratio: higherIsBetter ? ours / baseline : baseline / ours };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+async function timeRound(op: Operation, iterations: number): Promise<number> {
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < iterations; i++) await op();
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  return iterations / seconds;
+}
+
+/** Runs both sides interleaved (ours, baseline, baseline, ours, ...) and reports rates per second. */
+export async function compare(c: Comparison): Promise<Row> {
+  const iterations = c.iterations ?? 20;
+  const rounds = c.rounds ?? 5;
+  await c.ours();
+  await c.baseline();
+  const ours: number[] = [];
+  const base: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    if (r % 2 === 0) { ours.push(await timeRound(c.ours, iterations)); base.push(await timeRound(c.baseline, iterations)); }
+    else { base.push(await timeRound(c.baseline, iterations)); ours.push(await timeRound(c.ours, iterations)); }
+  }
+  const o = median(ours);
+  const b = median(base);
+  return { name: c.name, unit: c.unit, ours: o, baseline: b, baselineName: c.baselineName, ratio: o / b };
+}
+
+/** A bench suite: a named group of rows. */
+export interface Suite {
+  name: string;
+  run(): Promise<Row[]>;
+}
+
+function format(n: number): string {
+  if (n >= 100) return n.toFixed(0);
+  if (n >= 1) return n.toFixed(2);
+  return n.toPrecision(3);
+}
+
+/** Prints rows as a Markdown table. */
+export function printTable(rows: Row[]): string {
+  const lines = ['| benchmark | unit | localtls | baseline | baseline is | ratio |', '|---|---|---:|---:|---|---:|'];
+  for (const r of rows) lines.push(`| ${r.name} | ${r.unit} | ${format(r.ours)} | ${format(r.baseline)} | ${r.baselineName} | ${r.ratio.toFixed(2)}× |`);
+  return lines.join('\n');
+}

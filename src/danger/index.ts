@@ -1,0 +1,7 @@
+/**
+ * `localtls/danger`: everything that weakens verification lives here, each under a name that says
+ * what it gives up. Nothing in this module is needed for the normal flow.
+ * @packageDocumentation
+ */
+import '../internal/crypto-engine.js';
+export {};
