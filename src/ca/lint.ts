@@ -54,14 +54,17 @@ export function lintCertificate(input: CertificateInput, options: LintOptions = 
   }
   if (cert.publicKey.type === 'ec' && (cert.publicKey.bits ?? 0) < 256) add('WEAK_EC_KEY', 'error', `EC key on ${cert.publicKey.curve}; P-256 or larger required`);
 
-  if (cert.isCA || cert.isSelfIssued) {
+  if (cert.isCA || cert.keyUsage?.includes('keyCertSign')) {
     const bc = cert.extensions.find((e) => e.oid === '2.5.29.19');
     if (!cert.isCA || !bc?.critical) add('CA_WITHOUT_BASIC_CONSTRAINTS', 'error', 'a CA certificate needs a critical basicConstraints extension with CA:TRUE');
     if (cert.keyUsage && !cert.keyUsage.includes('keyCertSign')) add('CA_WITHOUT_KEY_CERT_SIGN', 'error', `CA keyUsage is ${cert.keyUsage.join(', ')}; keyCertSign required`);
     return findings;
   }
 
-  if (cert.subjectAltNames.length === 0) {
+  const eku = cert.extendedKeyUsage;
+  const serverCapable = !eku || eku.includes('serverAuth') || eku.includes('anyExtendedKeyUsage');
+  const clientOnly = eku !== undefined && eku.includes('clientAuth') && !serverCapable;
+  if (cert.subjectAltNames.length === 0 && !clientOnly) {
     add('NO_SAN', 'error', `no subjectAltName; platforms ignore the common name${cert.commonName ? ` (${cert.commonName})` : ''}`);
   }
   for (const host of options.hosts ?? []) {
@@ -69,9 +72,6 @@ export function lintCertificate(input: CertificateInput, options: LintOptions = 
       add('HOST_NOT_IN_SAN', 'error', `certificate is valid for ${cert.subjectAltNames.map((s) => s.value).join(', ') || 'no names'}; not ${host}`);
     }
   }
-  const eku = cert.extendedKeyUsage;
-  const serverCapable = !eku || eku.includes('serverAuth') || eku.includes('anyExtendedKeyUsage');
-  const clientOnly = eku !== undefined && eku.includes('clientAuth') && !serverCapable;
   if (!clientOnly) {
     if (!eku && platform === 'apple') add('NO_SERVER_AUTH_EKU', 'error', 'no extendedKeyUsage; Apple requires serverAuth for TLS servers');
     else if (eku && !serverCapable) add('NO_SERVER_AUTH_EKU', 'error', `extendedKeyUsage is ${eku.join(', ')}; serverAuth required for TLS servers`);

@@ -66,7 +66,7 @@ function parseSubtree(subtree: asnX509.GeneralSubtree): NameSubtree {
 /** Decodes a NameConstraints extension. */
 export function parseNameConstraints(nc: asnX509.NameConstraints): NameConstraints {
   return {
-    permitted: (nc.permittedSubtrees ?? []).map(parseSubtree),
-    excluded: (nc.excludedSubtrees ?? []).map(parseSubtree),
+    permitted: Array.from(nc.permittedSubtrees ?? [], parseSubtree),
+    excluded: Array.from(nc.excludedSubtrees ?? [], parseSubtree),
   };
 }

@@ -19,7 +19,8 @@ export async function ensureDirectory(dir: string, mode = 0o700): Promise<void> 
   }
 }
 
-async function fsyncDirectory(dir: string): Promise<void> {
+/** Fsyncs a directory so a rename or unlink in it survives a crash (ignored where unsupported). */
+export async function fsyncDirectory(dir: string): Promise<void> {
   const handle = await open(dir, 'r');
   try { await handle.sync(); } catch { /* some filesystems refuse directory fsync */ } finally { await handle.close(); }
 }

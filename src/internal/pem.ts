@@ -48,11 +48,11 @@ export function decodePem(text: string, what = 'PEM data'): PemBlock[] {
     if (der.length === 0) throw new LocalTlsError('MALFORMED', `${what}: the ${label} block is empty`);
     blocks.push({ label, der, headers });
   }
-  if (blocks.length === 0) {
-    throw new LocalTlsError('MALFORMED', `${what}: expected at least one "-----BEGIN ...-----" block; found none in ${text.length} characters`);
-  }
   if (blocks.length !== beginCount) {
     throw new LocalTlsError('MALFORMED', `${what}: found ${beginCount} BEGIN lines but only ${blocks.length} complete blocks (truncated?)`);
+  }
+  if (blocks.length === 0) {
+    throw new LocalTlsError('MALFORMED', `${what}: expected at least one "-----BEGIN ...-----" block; found none in ${text.length} characters`);
   }
   return blocks;
 }
