@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
 import * as asnX509 from '@peculiar/asn1-x509';
 import { Certificate } from '../cert/certificate.js';
+import { readTlv } from '../internal/der.js';
 import { keyUsageMask } from '../cert/algorithms.js';
 import type { PrivateKey } from '../identity/private-key.js';
 import type { KeyAlgorithm } from '../identity/key-algorithm.js';
@@ -47,8 +48,11 @@ export function randomSerial(): ArrayBuffer {
 
 /** SKI per RFC 5280 method 1: SHA-1 of the subjectPublicKey BIT STRING contents. */
 export function keyIdentifier(spkiDer: Uint8Array): Uint8Array {
-  const spki = AsnConvert.parse(spkiDer, asnX509.SubjectPublicKeyInfo);
-  return new Uint8Array(createHash('sha1').update(new Uint8Array(spki.subjectPublicKey)).digest());
+  const outer = readTlv(spkiDer, 0, 'public key');
+  const algorithm = readTlv(spkiDer, outer.contentStart, 'public key');
+  const bits = readTlv(spkiDer, algorithm.end, 'public key');
+  // BIT STRING contents: one "unused bits" octet, then the key bytes.
+  return new Uint8Array(createHash('sha1').update(spkiDer.subarray(bits.contentStart + 1, bits.end)).digest());
 }
 
 function extension(oid: string, critical: boolean, value: unknown): asnX509.Extension {

@@ -1,5 +1,5 @@
 /** Names for the algorithm, key-usage and extended-key-usage OIDs found in certificates. */
-import { createPublicKey } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import * as asnX509 from '@peculiar/asn1-x509';
 import { RsaSaPssParams } from '@peculiar/asn1-rsa';
@@ -88,11 +88,6 @@ export function signatureScheme(algorithm: asnX509.AlgorithmIdentifier): Signatu
   return { name: `rsassaPss(${hash})`, scheme: 'rsa-pss', hash, saltLength };
 }
 
-/** Human name of a signature algorithm. */
-export function signatureAlgorithmName(algorithm: asnX509.AlgorithmIdentifier): string {
-  return SIGNATURES[algorithm.algorithm]?.name ?? algorithm.algorithm;
-}
-
 /** Public key facts. */
 export interface PublicKeyInfo {
   /** 'rsa' | 'ec' | 'ed25519' | 'ed448' | 'rsa-pss' | other Node key type, or the OID when unknown. */
@@ -108,12 +103,12 @@ const CURVES: Record<string, { name: string; bits: number }> = {
   'P-256': { name: 'P-256', bits: 256 }, 'P-384': { name: 'P-384', bits: 384 }, 'P-521': { name: 'P-521', bits: 521 },
 };
 
-/** Reads the type and size of a SubjectPublicKeyInfo. Unknown keys give `{ type: oid }`. */
-export function publicKeyInfo(spki: asnX509.SubjectPublicKeyInfo): PublicKeyInfo {
+/** Reads the type and size of a public key; keys Node cannot load give `{ type: oid }`. */
+export function publicKeyInfoOf(load: () => KeyObject, algorithmOid: string): PublicKeyInfo {
   try {
-    const key = createPublicKey({ key: Buffer.from(AsnConvert.serialize(spki)), format: 'der', type: 'spki' });
+    const key = load();
     const details = key.asymmetricKeyDetails ?? {};
-    const type = key.asymmetricKeyType ?? spki.algorithm.algorithm;
+    const type = key.asymmetricKeyType ?? algorithmOid;
     if (type === 'ec') {
       const curve = CURVES[details.namedCurve ?? ''];
       return { type, curve: curve?.name ?? details.namedCurve ?? 'unknown', bits: curve?.bits ?? 0 };
@@ -121,6 +116,6 @@ export function publicKeyInfo(spki: asnX509.SubjectPublicKeyInfo): PublicKeyInfo
     if (type === 'rsa' || type === 'rsa-pss') return { type, bits: details.modulusLength ?? 0 };
     return { type };
   } catch {
-    return { type: spki.algorithm.algorithm };
+    return { type: algorithmOid };
   }
 }

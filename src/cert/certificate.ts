@@ -13,7 +13,7 @@ import { commonNameOf, formatName } from './distinguished-name.js';
 import type { SubjectAltName } from './host-name.js';
 import { parseGeneralName, parseNameConstraints, type NameConstraints } from './general-names.js';
 import { verifyCertificateSignature } from './signature.js';
-import { extendedKeyUsageName, keyUsageNames, publicKeyInfo, signatureAlgorithmName, type KeyUsageName, type PublicKeyInfo } from './algorithms.js';
+import { extendedKeyUsageName, keyUsageNames, publicKeyInfoOf, signatureScheme, type KeyUsageName, type PublicKeyInfo, type SignatureScheme } from './algorithms.js';
 
 /** Anything localtls accepts as a certificate: DER bytes, PEM text, or a Certificate. */
 export type CertificateInput = Certificate | BinaryInput | string;
@@ -84,8 +84,8 @@ export class Certificate {
   readonly signatureAlgorithm: string;
   /** The signature algorithm's OID. */
   readonly signatureAlgorithmOid: string;
-  /** Public key type and size. */
-  readonly publicKey: PublicKeyInfo;
+  /** How the signature was made (family, digest, PSS salt length). */
+  readonly signatureScheme: SignatureScheme;
   /** SHA-256 of the DER, colon-separated uppercase hex (as openssl prints it). */
   readonly fingerprintSha256: string;
   /** SHA-256 of the SubjectPublicKeyInfo, as base64 (HPKP style) and hex. */
@@ -101,6 +101,8 @@ export class Certificate {
   /** The DER of the issuer Name. */
   readonly issuerDer: Uint8Array;
   #publicKeyObject: KeyObject | undefined;
+  #publicKeyInfo: PublicKeyInfo | undefined;
+  readonly #spkiAlgorithmOid: string;
 
   private constructor(der: Uint8Array) {
     const outer = expectSingleSequence(der, 'certificate');
@@ -123,10 +125,11 @@ export class Certificate {
     this.notBefore = t.validity.notBefore.getTime();
     this.notAfter = t.validity.notAfter.getTime();
     this.signatureAlgorithmOid = parsed.signatureAlgorithm.algorithm;
-    this.signatureAlgorithm = signatureAlgorithmName(parsed.signatureAlgorithm);
+    this.signatureScheme = Object.freeze(signatureScheme(parsed.signatureAlgorithm));
+    this.signatureAlgorithm = this.signatureScheme.name;
     this.signature = new Uint8Array(parsed.signatureValue);
     this.spki = new Uint8Array(AsnConvert.serialize(t.subjectPublicKeyInfo));
-    this.publicKey = publicKeyInfo(t.subjectPublicKeyInfo);
+    this.#spkiAlgorithmOid = t.subjectPublicKeyInfo.algorithm.algorithm;
     const spkiHash = sha256(this.spki);
     this.spkiSha256 = { base64: Buffer.from(spkiHash).toString('base64'), hex: toHex(spkiHash) };
     this.fingerprintSha256 = toColonHex(sha256(der));
@@ -243,6 +246,12 @@ export class Certificate {
   publicKeyObject(): KeyObject {
     if (!this.#publicKeyObject) this.#publicKeyObject = createPublicKey({ key: Buffer.from(this.spki), format: 'der', type: 'spki' });
     return this.#publicKeyObject;
+  }
+
+  /** Public key type and size (computed on first use). */
+  get publicKey(): PublicKeyInfo {
+    this.#publicKeyInfo ??= Object.freeze(publicKeyInfoOf(() => this.publicKeyObject(), this.#spkiAlgorithmOid));
+    return this.#publicKeyInfo;
   }
 
   /** True when subject and issuer are the same name (signature not checked). */

@@ -1,26 +1,16 @@
 /** Verifies a certificate's signature with an issuer's public key (Node's native crypto). */
 import { constants, verify, type KeyObject } from 'node:crypto';
-import { AsnConvert } from '@peculiar/asn1-schema';
-import * as asnX509 from '@peculiar/asn1-x509';
-import { signatureScheme, type SignatureScheme } from './algorithms.js';
+import type { SignatureScheme } from './algorithms.js';
 
 interface SignedObject {
   readonly tbs: Uint8Array;
   readonly signature: Uint8Array;
-  readonly der: Uint8Array;
+  readonly signatureScheme: SignatureScheme;
 }
 
-const schemeCache = new WeakMap<object, SignatureScheme>();
-
-/** The signature scheme of a certificate (cached per object). */
+/** The signature scheme of a certificate. */
 export function certificateSignatureScheme(cert: SignedObject): SignatureScheme {
-  let scheme = schemeCache.get(cert);
-  if (!scheme) {
-    const parsed = AsnConvert.parse(cert.der, asnX509.Certificate);
-    scheme = signatureScheme(parsed.signatureAlgorithm);
-    schemeCache.set(cert, scheme);
-  }
-  return scheme;
+  return cert.signatureScheme;
 }
 
 /**
