@@ -8,6 +8,8 @@ import { describe } from '../internal/options.js';
 import { Certificate, type CertificateInput } from '../cert/certificate.js';
 import { PrivateKey } from './private-key.js';
 import { orderChain } from './chain-order.js';
+import { decodePKCS12, type DecodePKCS12Options } from './pkcs12/decode.js';
+import { encodePKCS12, type EncodePKCS12Options } from './pkcs12/encode.js';
 
 /** PEM text of an identity. */
 export interface IdentityPem {
@@ -78,6 +80,53 @@ export class Identity {
       throw new IdentityError('NO_KEY', 'identity PEM: expected a PRIVATE KEY block; found none');
     }
     return Identity.fromParts({ certificates, privateKey: PrivateKey.fromPEM(keyText, passphrase) });
+  }
+
+  /**
+   * Reads an identity from a PKCS#12 (.p12/.pfx) file written by OpenSSL 1.x/3.x, macOS, Windows,
+   * Java or NSS (3DES, RC2, AES; SHA-1/2 MAC, PBMAC1, or no MAC). The key's certificate is found by
+   * localKeyID, else by public key; the chain comes leaf first, extra certificates after it.
+   * An empty or absent password tries both forms, as OpenSSL does. Key derivation never blocks
+   * the event loop for long.
+   *
+   * @param password default: none
+   * @param options.maxIterations refuse files declaring more iterations (default 2,000,000)
+   * @throws IdentityError BAD_PASSWORD, MALFORMED, UNSUPPORTED_ALGORITHM, NO_KEY, NO_CERTIFICATE,
+   *   KEY_MISMATCH, ITERATIONS_TOO_HIGH, INPUT_TOO_LARGE
+   *
+   * @example
+   * ```ts
+   * const identity = await Identity.fromPKCS12(await readFile('server.p12'), 'secret');
+   * ```
+   */
+  static async fromPKCS12(data: Uint8Array | ArrayBuffer, password?: string, options?: DecodePKCS12Options): Promise<Identity> {
+    const decoded = await decodePKCS12(data, password, options);
+    return Identity.fromParts({
+      certificates: [...decoded.chain, ...decoded.extraCertificates],
+      privateKey: decoded.privateKey,
+      friendlyName: decoded.friendlyName,
+    });
+  }
+
+  /**
+   * Writes the identity as a password-protected PKCS#12 file (chain included, localKeyID and
+   * friendlyName on the key and its certificate).
+   *
+   * @param options.profile 'compatible' (default: 3DES + SHA-1 MAC, read by every iOS/macOS,
+   *   Android, Java, Windows and OpenSSL 3 without -legacy) or 'modern' (AES-256 + SHA-256 MAC;
+   *   iOS 18+/macOS 15+ only). See docs/identity.md.
+   * @param options.friendlyName default: this identity's friendlyName, else the leaf's common name
+   * @param options.iterations 2048 to 2,000,000 (default 2048)
+   * @throws ConfigError INVALID_OPTION
+   *
+   * @example
+   * ```ts
+   * const p12 = await identity.toPKCS12('secret');
+   * await writeFile('server.p12', p12);
+   * ```
+   */
+  async toPKCS12(password: string, options?: EncodePKCS12Options): Promise<Uint8Array> {
+    return encodePKCS12(this, password, options);
   }
 
   /** The chain and key as PEM; the key is encrypted when `passphrase` is given. */

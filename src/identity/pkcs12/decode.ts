@@ -112,6 +112,7 @@ async function open(entries: SafeEntry[], password: PasswordCandidate, maxIterat
       const key = decrypted ? asDecrypted(() => importKey(bag.pkcs8, label), label) : importKey(bag.pkcs8, label);
       opened.keys.push({ key, ...attrs });
     } else if (bag.kind === 'shroudedKey') {
+      if (bag.scheme.unsupported) throw bag.scheme.unsupported;
       checkIterations(bag.scheme.iterations, maxIterations, `${label} (encrypted private key, ${bag.scheme.name})`);
       opened.encryption.add(bag.scheme.name);
       const what = `${label} (private key, ${bag.scheme.name})`;
@@ -219,12 +220,17 @@ async function decodeChecked(bytes: Uint8Array, password: string | undefined, ma
   const pfx = parsePfx(bytes);
   const entries = parseAuthenticatedSafe(pfx.authSafe);
   // Everything visible without a password is checked before any key derivation.
+  if (pfx.mac?.unsupported) throw pfx.mac.unsupported;
   if (pfx.mac) checkIterations(pfx.mac.iterations, maxIterations, `MAC (${pfx.mac.name})`);
   for (const [index, entry] of entries.entries()) {
-    if (entry.kind === 'encrypted') checkIterations(entry.scheme.iterations, maxIterations, `SafeContents ${index + 1} (${entry.scheme.name})`);
-    else {
+    if (entry.kind === 'encrypted') {
+      if (entry.scheme.unsupported) throw entry.scheme.unsupported;
+      checkIterations(entry.scheme.iterations, maxIterations, `SafeContents ${index + 1} (${entry.scheme.name})`);
+    } else {
       for (const bag of parseSafeContents(entry.safeContents, `SafeContents ${index + 1}`)) {
-        if (bag.kind === 'shroudedKey') checkIterations(bag.scheme.iterations, maxIterations, `encrypted private key (${bag.scheme.name})`);
+        if (bag.kind !== 'shroudedKey') continue;
+        if (bag.scheme.unsupported) throw bag.scheme.unsupported;
+        checkIterations(bag.scheme.iterations, maxIterations, `encrypted private key (${bag.scheme.name})`);
       }
     }
   }

@@ -29,6 +29,8 @@ export interface MacInfo {
   readonly iterations: number;
   /** True when OpenSSL 3.0 (and Node 20/22's bundled OpenSSL) verifies it. PBMAC1 needs OpenSSL 3.4+. */
   readonly nativeOpenSSL3: boolean;
+  /** Set when localtls cannot verify this MAC (decoders throw it before any key derivation). */
+  readonly unsupported?: IdentityError;
   /** True when the MAC matches with this password form. */
   verify(password: PasswordCandidate, data: Uint8Array, slicer: Slicer): Promise<boolean>;
 }
@@ -83,7 +85,8 @@ export function parseMacData(el: Element): MacInfo {
   }
   const hash = DIGESTS[algOid];
   if (!hash) {
-    throw new IdentityError('UNSUPPORTED_ALGORITHM', `PKCS#12: ${what}: expected a MAC digest of SHA-1/224/256/384/512 or PBMAC1; found ${oidName(algOid)}`, { details: { oid: algOid } });
+    const error = new IdentityError('UNSUPPORTED_ALGORITHM', `PKCS#12: ${what}: expected a MAC digest of SHA-1/224/256/384/512 or PBMAC1; found ${oidName(algOid)}`, { details: { oid: algOid } });
+    return { kind: 'hmac', name: `unsupported: ${oidName(algOid)}`, hash: 'sha1', iterations, nativeOpenSSL3: false, unsupported: error, async verify() { throw error; } };
   }
   if (expected.length !== HASH_SIZES[hash].u) throw malformed(`${what}: expected a ${HASH_SIZES[hash].u}-byte HMAC-${shortName(algOid)} value; found ${expected.length} bytes`);
   return {
