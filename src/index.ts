@@ -24,3 +24,4 @@ export { PrivateKey } from './identity/private-key.js';
 export { KEY_ALGORITHMS, DEFAULT_KEY_ALGORITHM, type KeyAlgorithm } from './identity/key-algorithm.js';
 export { Identity, isIdentity, type IdentityPem } from './identity/identity.js';
 export * from './ca/index.js';
+export * from './store/index.js';

@@ -1,0 +1,44 @@
+/**
+ * Preparing a store directory: create it 0700 (parents too), check its permissions, and remove
+ * temp files left by writers that crashed. Shared by the identity store and the trust store.
+ */
+import { readdir, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ensureDirectory, fsyncDirectory, TEMP_PREFIX } from '../internal/atomic-file.js';
+import { checkPermissions, type PermissionRule } from './permissions.js';
+
+/**
+ * Creates `dir` (mode 0700) when missing, then checks its permissions under `rule` unless
+ * `allowInsecure`.
+ *
+ * @example
+ * ```ts
+ * await prepareDirectory('/srv/desk/identities', { rule: 'private' });
+ * ```
+ * @throws IdentityError INSECURE_PERMISSIONS; LocalTlsError IO_ERROR
+ */
+export async function prepareDirectory(dir: string, options: { rule: PermissionRule; allowInsecure?: boolean }): Promise<void> {
+  await ensureDirectory(dir, 0o700);
+  if (!options.allowInsecure) await checkPermissions(dir, options.rule);
+}
+
+/**
+ * Removes temp files (names starting with `.localtls-tmp-`) left in `dir` by interrupted writes,
+ * optionally only those for targets whose name starts with `targetPrefix`. Call it only while
+ * holding the directory's write lock: every writer writes its temp files under that lock.
+ *
+ * @example
+ * ```ts
+ * await withLock(lockPath, () => cleanStaleTemps(dir));
+ * ```
+ * @returns how many files were removed
+ */
+export async function cleanStaleTemps(dir: string, targetPrefix = ''): Promise<number> {
+  let removed = 0;
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    if (!name.startsWith(TEMP_PREFIX + targetPrefix)) continue;
+    if (await unlink(join(dir, name)).then(() => true, () => false)) removed++;
+  }
+  if (removed > 0) await fsyncDirectory(dir).catch(() => undefined);
+  return removed;
+}

@@ -1,0 +1,217 @@
+/**
+ * TrustStore: the root certificates this user has installed — what "install the CA's root on
+ * every client device" means for localtls. One PEM file per root, named by its fingerprint.
+ */
+import { readdir, readFile, unlink } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { ConfigError, IdentityError, LocalTlsError, TrustError } from '../errors.js';
+import { describe, knownKeys, nonEmptyString } from '../internal/options.js';
+import { fsyncDirectory, writeFileAtomic } from '../internal/atomic-file.js';
+import { Certificate, type CertificateInput } from '../cert/certificate.js';
+import { withLock, type LockOptions } from './lock.js';
+import { checkPermissions } from './permissions.js';
+import { storePaths } from './paths.js';
+import { cleanStaleTemps, prepareDirectory } from './store-directory.js';
+
+/** Options of {@link TrustStore.open}. */
+export interface TrustStoreOptions {
+  /** The trust store directory. Default: `<localtls home>/trust` (see {@link localtlsHome}). */
+  dir?: string;
+  /** Accept a directory or files writable by group/others. Default: false (INSECURE_PERMISSIONS). */
+  allowInsecurePermissions?: boolean;
+  /** Lock timing for writes. Default: wait up to 10 s. */
+  lock?: LockOptions;
+}
+
+/** An installed root, as listed by {@link TrustStore.list}. */
+export interface TrustedRoot {
+  /** SHA-256 of the certificate, colon hex (what `add` returned; what `remove` takes). */
+  fingerprintSha256: string;
+  /** The root's subject. */
+  subject: string;
+  /** End of its validity. */
+  notAfter: Date;
+  /** SHA-256 of its public key (base64). */
+  spkiSha256: string;
+  /** The certificate itself. */
+  certificate: Certificate;
+}
+
+const LOCK = '.lock';
+const SUFFIX = '.pem';
+
+/**
+ * The installed roots. `connect()` trusts them by default (with the system roots and any
+ * `trustRoots`); `bundle()` gives PEM for `NODE_EXTRA_CA_CERTS` and other tools.
+ *
+ * @example
+ * ```ts
+ * const trust = await TrustStore.open();
+ * const fingerprint = await trust.add(ca.certificate);      // NOT_A_CA for a leaf
+ * await writeFile('roots.pem', await trust.bundle());
+ * await trust.remove(fingerprint);
+ * ```
+ */
+export class TrustStore {
+  /** The trust store directory. */
+  readonly dir: string;
+  readonly #allowInsecure: boolean;
+  readonly #lock: LockOptions;
+
+  private constructor(dir: string, allowInsecure: boolean, lock: LockOptions) {
+    this.dir = dir;
+    this.#allowInsecure = allowInsecure;
+    this.#lock = lock;
+  }
+
+  /**
+   * Opens (creating when missing, mode 0700) the trust store in `dir`.
+   *
+   * @example
+   * ```ts
+   * const trust = await TrustStore.open({ dir: '/srv/desk/trust' });
+   * ```
+   * @throws IdentityError INSECURE_PERMISSIONS; LocalTlsError IO_ERROR; ConfigError INVALID_OPTION
+   */
+  static async open(options: TrustStoreOptions = {}): Promise<TrustStore> {
+    if (!options || typeof options !== 'object') throw new ConfigError('INVALID_OPTION', `TrustStore.open: expected { dir? }; found ${describe(options)}`);
+    knownKeys('TrustStore.open', options, ['dir', 'allowInsecurePermissions', 'lock']);
+    const dir = resolve(options.dir === undefined ? storePaths().trust : nonEmptyString('dir', options.dir));
+    const allowInsecure = options.allowInsecurePermissions ?? false;
+    if (typeof allowInsecure !== 'boolean') throw new ConfigError('INVALID_OPTION', `allowInsecurePermissions: expected true or false; found ${describe(allowInsecure)}`);
+    await prepareDirectory(dir, { rule: 'not-writable', allowInsecure });
+    await withLock(join(dir, LOCK), () => cleanStaleTemps(dir), { ...options.lock, timeoutMs: 0 }).catch((e: unknown) => {
+      if (!(e instanceof LocalTlsError && e.code === 'STORE_LOCKED')) throw e;
+    });
+    return new TrustStore(dir, allowInsecure, options.lock ?? {});
+  }
+
+  /**
+   * Installs a root (or intermediate) CA certificate. Adding one already present is a no-op.
+   *
+   * @example
+   * ```ts
+   * const fp = await trust.add(readFileSync('front-desk-ca.pem', 'utf8'));
+   * ```
+   * @returns its SHA-256 fingerprint (colon hex)
+   * @throws TrustError NOT_A_CA for a certificate without basicConstraints cA; IdentityError MALFORMED
+   */
+  async add(certificate: CertificateInput): Promise<string> {
+    const cert = Certificate.from(certificate);
+    if (!cert.isCA) {
+      throw new TrustError('NOT_A_CA', `trust store: expected a CA certificate (basicConstraints cA=true); found ${cert.subject}, which is not a CA`, {
+        hint: 'install the root certificate of the CA that issued it (ca.certificate), not a server certificate; to trust one server, use tofu() or a pin',
+        details: { fingerprintSha256: cert.fingerprintSha256 },
+      });
+    }
+    const file = this.#file(cert.fingerprintSha256);
+    await withLock(join(this.dir, LOCK), () => writeFileAtomic(file, cert.toPEM(), 0o600), this.#lock);
+    return cert.fingerprintSha256;
+  }
+
+  /**
+   * The installed roots, sorted by subject. Unreadable files are skipped (fewer roots can only
+   * make verification stricter).
+   *
+   * @example
+   * ```ts
+   * for (const root of await trust.list()) console.log(root.fingerprintSha256, root.subject);
+   * ```
+   */
+  async list(): Promise<TrustedRoot[]> {
+    const roots: TrustedRoot[] = [];
+    for (const name of (await this.#names()).sort()) {
+      const cert = await this.#load(join(this.dir, name)).catch((e: unknown) => {
+        if (e instanceof LocalTlsError && e.code !== 'IO_ERROR') return undefined;
+        throw e;
+      });
+      if (cert) roots.push({ fingerprintSha256: cert.fingerprintSha256, subject: cert.subject, notAfter: cert.notAfter, spkiSha256: cert.spkiSha256.base64, certificate: cert });
+    }
+    return roots.sort((a, b) => (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0));
+  }
+
+  /**
+   * The installed roots as certificates (for `connect({ trustRoots })` or `evaluateTrust` anchors).
+   *
+   * @example
+   * ```ts
+   * const anchors = await trust.certificates();
+   * ```
+   */
+  async certificates(): Promise<Certificate[]> {
+    return (await this.list()).map((r) => r.certificate);
+  }
+
+  /**
+   * Removes the root with this fingerprint (colon hex as `add` returned it, or plain hex; any case).
+   *
+   * @example
+   * ```ts
+   * await trust.remove('AB:CD:…');
+   * ```
+   * @throws IdentityError ITEM_NOT_FOUND; ConfigError INVALID_OPTION for a malformed fingerprint
+   */
+  async remove(fingerprint: string): Promise<void> {
+    const file = this.#file(fingerprint);
+    await withLock(join(this.dir, LOCK), async () => {
+      try {
+        await unlink(file);
+      } catch (cause) {
+        if ((cause as NodeJS.ErrnoException).code === 'ENOENT') {
+          throw new IdentityError('ITEM_NOT_FOUND', `trust store ${this.dir}: expected a root with fingerprint ${fingerprint}; found none`, {
+            hint: 'list the installed roots with trust.list()', details: { fingerprint },
+          });
+        }
+        throw new LocalTlsError('IO_ERROR', `trust store file ${file}: expected to delete it; failed (${(cause as NodeJS.ErrnoException).code ?? 'error'})`, { cause });
+      }
+      await fsyncDirectory(this.dir);
+    }, this.#lock);
+  }
+
+  /**
+   * All installed roots as one PEM text, for `NODE_EXTRA_CA_CERTS`, curl `--cacert` and the like.
+   * Empty string when none are installed.
+   *
+   * @example
+   * ```ts
+   * await writeFile('/etc/localtls/roots.pem', await trust.bundle());
+   * ```
+   */
+  async bundle(): Promise<string> {
+    return (await this.list()).map((r) => `# ${r.subject}\n# SHA-256 ${r.fingerprintSha256}\n${r.certificate.toPEM()}`).join('');
+  }
+
+  /** A short description. */
+  toString(): string {
+    return `TrustStore(${this.dir})`;
+  }
+
+  #file(fingerprint: string): string {
+    const hex = typeof fingerprint === 'string' ? fingerprint.replace(/:/g, '').toLowerCase() : '';
+    if (!/^[0-9a-f]{64}$/.test(hex)) throw new ConfigError('INVALID_OPTION', `fingerprint: expected a SHA-256 fingerprint (64 hex digits, colons allowed); found ${describe(fingerprint)}`);
+    return join(this.dir, hex + SUFFIX);
+  }
+
+  async #names(): Promise<string[]> {
+    try {
+      return (await readdir(this.dir)).filter((n) => n.endsWith(SUFFIX) && !n.startsWith('.'));
+    } catch (cause) {
+      throw new LocalTlsError('IO_ERROR', `trust store ${this.dir}: expected to list it; failed (${(cause as NodeJS.ErrnoException).code ?? 'error'})`, { cause });
+    }
+  }
+
+  async #load(file: string): Promise<Certificate> {
+    if (!this.#allowInsecure) await checkPermissions(file, 'not-writable');
+    const text = await readFile(file, 'utf8');
+    let cert: Certificate;
+    try {
+      cert = Certificate.from(text);
+    } catch (cause) {
+      throw new IdentityError('CORRUPT_ITEM', `trust store file ${file}: expected a PEM certificate; found content that does not parse`, { cause, details: { file } });
+    }
+    if (this.#file(cert.fingerprintSha256) !== file || !cert.isCA) {
+      throw new IdentityError('CORRUPT_ITEM', `trust store file ${file}: expected the CA certificate its name fingerprints; found ${cert.subject} (${cert.fingerprintSha256})`, { details: { file } });
+    }
+    return cert;
+  }
+}
