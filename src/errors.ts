@@ -67,7 +67,10 @@ export type ErrorCode =
   | 'ADDRESS_IN_USE'
   | 'MESSAGE_TOO_LARGE'
   | 'CANCELLED'
-  | 'NAME_CONFLICT';
+  | 'NAME_CONFLICT'
+  // command-line tool
+  | 'USAGE'
+  | 'PASSWORD_REQUIRED';
 
 /** Extra, non-secret facts attached to an error (for example a trust result or a file name). */
 export interface ErrorOptions {
