@@ -25,6 +25,7 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
+console.log(`running ${files.length} test files on Node ${process.version}`);
 const result = spawnSync(process.execPath, ['--test', '--test-concurrency=2', '--test-reporter=spec', ...files], {
   stdio: 'inherit',
 });

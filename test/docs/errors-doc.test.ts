@@ -20,7 +20,7 @@ test('docs/errors.md documents every error code declared in src/errors.ts and ra
   const raised = new Set<string>();
   for (const file of await sourceFiles('src')) {
     const text = await readFile(file, 'utf8');
-    for (const match of text.matchAll(/(?:Error|code:)\s*\(?\s*'([A-Z][A-Z0-9_]+)'/g)) raised.add(match[1]!);
+    for (const match of text.matchAll(/new [A-Za-z]*Error\(\s*'([A-Z][A-Z0-9_]+)'/g)) raised.add(match[1]!);
   }
   for (const code of raised) assert.ok(declared.includes(code), `${code} is raised in src/ but is not in the ErrorCode union`);
   const missing = declared.filter((code) => !doc.includes(`\`${code}\``));
