@@ -4,8 +4,9 @@
  */
 import { printTable, type Row, type Suite } from './harness.js';
 import { caSuite } from './suites/ca.js';
+import { trustSuite } from './suites/trust.js';
 
-const suites: Suite[] = [caSuite];
+const suites: Suite[] = [caSuite, trustSuite];
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
