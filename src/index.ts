@@ -25,3 +25,4 @@ export { KEY_ALGORITHMS, DEFAULT_KEY_ALGORITHM, type KeyAlgorithm } from './iden
 export { Identity, isIdentity, type IdentityPem } from './identity/identity.js';
 export * from './ca/index.js';
 export * from './store/index.js';
+export * from './discovery/index.js';
