@@ -24,5 +24,8 @@ export { PrivateKey } from './identity/private-key.js';
 export { KEY_ALGORITHMS, DEFAULT_KEY_ALGORITHM, type KeyAlgorithm } from './identity/key-algorithm.js';
 export { Identity, isIdentity, type IdentityPem } from './identity/identity.js';
 export * from './ca/index.js';
+export * from './trust/index.js';
 export * from './store/index.js';
 export * from './discovery/index.js';
+export * from './transport/index.js';
+export { SessionCache, defaultSessionCache, CIPHER_LIST, DEFAULT_MIN_VERSION, type TlsVersion, type TlsVerifyContext, type TlsVerifyHook } from './tls/index.js';

@@ -1,0 +1,64 @@
+/**
+ * Trust anchors for peer verification: the roots the caller passed, plus (for clients, by default)
+ * the system roots node:tls ships. This is the one place anchors are assembled, so a trust store
+ * can be added here later without touching the listener or the client.
+ */
+import { rootCertificates } from 'node:tls';
+import { Certificate, type CertificateInput } from '../cert/certificate.js';
+import { ConfigError } from '../errors.js';
+import { describe } from '../internal/options.js';
+
+/** Where anchors come from. */
+export interface AnchorOptions {
+  /** Extra roots to trust (your local CA). Default: none. */
+  trustRoots?: readonly CertificateInput[];
+  /** Include node:tls's bundled root certificates. Default: true for clients, false for listeners. */
+  systemRoots?: boolean;
+}
+
+/** Resolved anchors and a stable key describing them (used in session-cache keys). */
+export interface ResolvedAnchors {
+  readonly certificates: readonly Certificate[];
+  /** SHA-256 fingerprints of the caller's roots, sorted, plus '+system' when system roots are in. */
+  readonly key: string;
+}
+
+let systemCache: readonly Certificate[] | undefined;
+
+/** node:tls's bundled roots, parsed once (lazily, on first use). @example `systemRootCertificates().length > 100` */
+export function systemRootCertificates(): readonly Certificate[] {
+  if (!systemCache) {
+    const parsed: Certificate[] = [];
+    for (const pem of rootCertificates) {
+      try { parsed.push(Certificate.from(pem)); } catch { /* a root our parser cannot read cannot anchor a chain either */ }
+    }
+    systemCache = Object.freeze(parsed);
+  }
+  return systemCache;
+}
+
+/**
+ * Parses the caller's roots now (so a bad root is a ConfigError at `connect`/`createListener`
+ * time) and returns a function that yields the full anchor list when a verification needs it.
+ *
+ * @example
+ * ```ts
+ * const anchors = resolveAnchors({ trustRoots: [ca.certificate] }, true);
+ * anchors.key; // 'AB:CD...+system'
+ * ```
+ */
+export function resolveAnchors(options: AnchorOptions, systemDefault: boolean, name = 'trustRoots'): { key: string; load(): ResolvedAnchors } {
+  const roots = options.trustRoots ?? [];
+  if (!Array.isArray(roots)) throw new ConfigError('INVALID_OPTION', `${name}: expected an array of certificates (PEM, DER or Certificate); found ${describe(roots)}`);
+  const own = roots.map((root, i) => {
+    try { return Certificate.from(root); }
+    catch (cause) { throw new ConfigError('INVALID_OPTION', `${name}[${i}]: expected a certificate (PEM, DER or Certificate); found ${describe(root)}`, { cause }); }
+  });
+  const system = options.systemRoots ?? systemDefault;
+  const key = own.map((c) => c.fingerprintSha256).sort().join(',') + (system ? '+system' : '');
+  let resolved: ResolvedAnchors | undefined;
+  return {
+    key,
+    load: () => (resolved ??= Object.freeze({ certificates: Object.freeze(system ? [...own, ...systemRootCertificates()] : own), key })),
+  };
+}

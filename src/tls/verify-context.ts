@@ -1,0 +1,87 @@
+/**
+ * The object a verify hook receives. It extends the trust layer's minimal VerifyContext with the
+ * facts of the TLS session, and can grow without breaking hooks.
+ */
+import type { Certificate } from '../cert/certificate.js';
+import { evaluateTrust, type TrustPolicy, type TrustResult, type VerifyContext } from '../trust/index.js';
+import type { ResolvedAnchors } from './anchors.js';
+
+/**
+ * What a `verify` hook is given, exactly once per connection (resumed ones included), before any
+ * application byte moves in either direction.
+ *
+ * - `side`: 'client' when a client verifies a listener; 'server' when a listener verifies a client.
+ * - `peerCertificates`: the peer's chain, leaf first (on a resumed session: the chain verified when
+ *   the session was first made; empty when a client presented no certificate).
+ * - `host`: client side, what was dialed (name or IP, never the resolved address); server side, the
+ *   client's address. `port`: the peer's port. `serverName`: the SNI sent/received, if any.
+ * - `protocol` ('TLSv1.2' | 'TLSv1.3'), `alpn` (negotiated protocol or undefined), `resumed`.
+ * - `evaluate(policy?)`: evaluates `peerCertificates` against the configured anchors. Default
+ *   policy: the SSL policy for `host` on the client side (what the default verifier uses), and the
+ *   SSL client-certificate policy on the server side. Pass `{ kind: 'basicX509' }` to skip the name.
+ *
+ * @example
+ * ```ts
+ * connect('192.168.1.20', 4433, {
+ *   trustRoots: [ca.certificate],
+ *   verify: async (ctx) => (await ctx.evaluate({ kind: 'basicX509' })).trusted,
+ * });
+ * ```
+ */
+export interface TlsVerifyContext extends VerifyContext {
+  readonly side: 'client' | 'server';
+  readonly peerCertificates: readonly Certificate[];
+  readonly host: string;
+  readonly port: number;
+  readonly serverName: string | undefined;
+  readonly protocol: string;
+  readonly alpn: string | undefined;
+  readonly resumed: boolean;
+  evaluate(policy?: TrustPolicy): Promise<TrustResult>;
+}
+
+/**
+ * A verify hook: return (or resolve to) true, or a trusted TrustResult, to accept the peer.
+ * False, an untrusted TrustResult, a throw, or no answer within the time limit refuses it.
+ * @example `const pinned: TlsVerifyHook = (ctx) => ctx.peerCertificates[0]?.spkiSha256.base64 === PIN`
+ */
+export type TlsVerifyHook = (ctx: TlsVerifyContext) => boolean | TrustResult | Promise<boolean | TrustResult>;
+
+/** Facts used to build a context (internal). */
+export interface VerifyFacts {
+  side: 'client' | 'server';
+  peerCertificates: readonly Certificate[];
+  host: string;
+  port: number;
+  serverName: string | undefined;
+  protocol: string;
+  alpn: string | undefined;
+  resumed: boolean;
+  anchors: () => ResolvedAnchors;
+  defaultPolicy: TrustPolicy;
+}
+
+/**
+ * Builds a frozen {@link TlsVerifyContext}; `lastResult()` returns the most recent evaluation.
+ * @example `const { context } = createVerifyContext(facts); await hook(context);`
+ */
+export function createVerifyContext(facts: VerifyFacts): { context: TlsVerifyContext; lastResult(): TrustResult | undefined } {
+  let last: TrustResult | undefined;
+  const context: TlsVerifyContext = Object.freeze({
+    side: facts.side,
+    peerCertificates: Object.freeze([...facts.peerCertificates]),
+    host: facts.host,
+    port: facts.port,
+    serverName: facts.serverName,
+    protocol: facts.protocol,
+    alpn: facts.alpn,
+    resumed: facts.resumed,
+    evaluate: async (policy?: TrustPolicy) => {
+      const [leaf, ...rest] = facts.peerCertificates;
+      if (!leaf) throw new TypeError('evaluate(): the peer presented no certificate (check ctx.peerCertificates.length first)');
+      last = await evaluateTrust([leaf, ...rest], { anchors: [...facts.anchors().certificates], policy: policy ?? facts.defaultPolicy });
+      return last;
+    },
+  });
+  return { context, lastResult: () => last };
+}

@@ -1,0 +1,430 @@
+/**
+ * Connection: one TLS connection, as NWConnection. Created by `connect()` (client side) or handed
+ * out by a Listener's 'connection' event (server side, already ready). No application byte moves
+ * in either direction until verification has passed: writes are queued, the peer's bytes stay in
+ * the socket unread, and on refusal the socket is destroyed without flushing anything.
+ */
+import { EventEmitter } from 'node:events';
+import { Duplex } from 'node:stream';
+import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import { ConnectionError, ConfigError, LocalTlsError } from '../errors.js';
+import { describe, integerIn } from '../internal/options.js';
+import type { Certificate } from '../cert/certificate.js';
+import type { TrustResult } from '../trust/index.js';
+import { CONNECTION_TRANSITIONS, StateMachine, type ConnectionState } from './state.js';
+import { mapSocketError, prematureClose, type FailurePhase } from './error-map.js';
+import { ReceiveBuffer, type Received } from './receive-buffer.js';
+import { encodeMessage, MessageDecoder, type Message } from './framing.js';
+
+/**
+ * Facts about the established TLS session (`conn.tls`, available once ready).
+ * @example `console.log(conn.tls?.protocol, conn.tls?.cipher, conn.tls?.resumed)`
+ */
+export interface TlsInfo {
+  /** 'TLSv1.2' or 'TLSv1.3'. */
+  readonly protocol: string;
+  /** The cipher suite's standard name. */
+  readonly cipher: string;
+  /** The negotiated ALPN protocol, if any. */
+  readonly alpn: string | undefined;
+  /** The SNI name sent (client) or received (listener). */
+  readonly serverName: string | undefined;
+  /** The peer's verified chain, leaf first (empty when a client presented none). */
+  readonly peerCertificates: readonly Certificate[];
+  /** True when the session was resumed (verification still ran). */
+  readonly resumed: boolean;
+  /** The TrustResult of the verification, when one was computed. */
+  readonly trustResult: TrustResult | undefined;
+  /** RFC 5705 keying material exporter. @example `conn.tls!.exportKeyingMaterial(32, 'EXPORTER-my-app')` */
+  exportKeyingMaterial(length: number, label: string, context?: Uint8Array): Uint8Array;
+}
+
+/** Options of `send`. */
+export interface SendOptions {
+  /** Close our sending side after this data (TLS close_notify, then TCP FIN). Default false. */
+  final?: boolean;
+}
+
+/** The client-side driver that dials (internal). */
+export interface ConnectionDriver {
+  start(): void;
+  restart(): void;
+  dispose(): void;
+}
+
+interface PendingWrite {
+  data: Uint8Array;
+  final: boolean;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/** Internal hooks, not exported from the package. */
+export const kAttach = Symbol('attach');
+export const kEstablish = Symbol('establish');
+export const kFail = Symbol('fail');
+export const kPhase = Symbol('phase');
+export const kPreparing = Symbol('preparing');
+export const kWaiting = Symbol('waiting');
+
+const noop = (): void => {};
+const CLOSE_GRACE_MS = 2000;
+const HIGH_WATER_MARK = 1024 * 1024;
+
+/** Construction options (internal). */
+export interface ConnectionInit {
+  side: 'client' | 'server';
+  host: string;
+  port: number;
+  maxMessageSize: number;
+  /** How long after `ready` a bare close still counts as the peer rejecting our certificate. */
+  rejectionWindowMs: number;
+  driver?: ConnectionDriver;
+}
+
+/**
+ * A TLS connection with NWConnection's states and a verify step before any data.
+ *
+ * Events: `'state' (state, error?)`, emitted once per change. Never emits 'error'.
+ *
+ * @example
+ * ```ts
+ * const conn = connect('listener-name.local', 4433, { trustRoots: [ca.certificate] });
+ * conn.on('state', (state, error) => console.log(state, error?.code));
+ * await conn.ready;
+ * await conn.send('hello');
+ * for await (const chunk of conn) process.stdout.write(chunk);
+ * ```
+ */
+export class Connection extends EventEmitter {
+  /** The host as dialed (client) or the client's address (listener side). */
+  readonly host: string;
+  /** The peer's port. */
+  readonly port: number;
+  /** 'client' for connect(), 'server' for a listener's connections. */
+  readonly side: 'client' | 'server';
+  /** Resolves when the connection is ready; rejects with the ConnectionError when it fails or is cancelled first. */
+  readonly ready: Promise<void>;
+
+  readonly #machine: StateMachine<ConnectionState>;
+  readonly #init: ConnectionInit;
+  #resolveReady!: () => void;
+  #rejectReady!: (error: unknown) => void;
+  #socket: TLSSocket | undefined;
+  #raw: Socket | undefined;
+  #phase: FailurePhase = 'connect';
+  #presented = false;
+  #queue: PendingWrite[] = [];
+  #buffer: ReceiveBuffer;
+  #error: LocalTlsError | undefined;
+  #info: TlsInfo | undefined;
+  #ended = false;
+  #readyAt = 0;
+  #received = 0;
+  #iterating = false;
+
+  constructor(init: ConnectionInit) {
+    super();
+    this.#init = init;
+    this.host = init.host;
+    this.port = init.port;
+    this.side = init.side;
+    this.#machine = new StateMachine<ConnectionState>('setup', CONNECTION_TRANSITIONS, (state, error) => this.emit('state', state, error));
+    this.ready = new Promise<void>((resolve, reject) => { this.#resolveReady = resolve; this.#rejectReady = reject; });
+    this.ready.catch(noop);
+    this.#buffer = new ReceiveBuffer(HIGH_WATER_MARK, () => this.#socket?.pause(), () => this.#socket?.resume());
+  }
+
+  /** The current state. */
+  get state(): ConnectionState {
+    return this.#machine.state;
+  }
+
+  /** The error the connection failed with, if it failed. */
+  get error(): LocalTlsError | undefined {
+    return this.#error;
+  }
+
+  /** TLS facts once ready; undefined before. */
+  get tls(): TlsInfo | undefined {
+    return this.#info;
+  }
+
+  /** The peer's IP address once connected. */
+  get remoteAddress(): string | undefined {
+    return this.#raw?.remoteAddress ?? this.#socket?.remoteAddress;
+  }
+
+  /** Our local port once connected. */
+  get localPort(): number | undefined {
+    return this.#raw?.localPort ?? this.#socket?.localPort;
+  }
+
+  /**
+   * Sends bytes (or a UTF-8 string). Before `ready` the data is queued and only written after
+   * verification passed; it is discarded if the connection fails. Resolves when handed to the
+   * kernel; rejects with the connection's error.
+   * @example `await conn.send(new TextEncoder().encode('order 12'), { final: true })`
+   */
+  send(data: Uint8Array | string, options: SendOptions = {}): Promise<void> {
+    const promise = this.#send(data, options);
+    promise.catch(noop);
+    return promise;
+  }
+
+  #send(data: Uint8Array | string, options: SendOptions): Promise<void> {
+    if (typeof data !== 'string' && !(data instanceof Uint8Array)) {
+      return Promise.reject(new ConfigError('INVALID_OPTION', `send(data): expected a Uint8Array or a string; found ${describe(data)}`));
+    }
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    const final = options?.final === true;
+    if (this.#ended) return Promise.reject(new ConnectionError('INVALID_STATE', 'send(): this connection already sent its final data', { hint: 'send { final: true } only with the last data' }));
+    if (this.#machine.terminal) return Promise.reject(this.#error ?? new ConnectionError('INVALID_STATE', `send(): the connection is ${this.state}`));
+    if (final) this.#ended = true;
+    return new Promise<void>((resolve, reject) => {
+      const write: PendingWrite = { data: bytes, final, resolve, reject };
+      if (this.#phase === 'established') this.#write(write);
+      else this.#queue.push(write);
+    });
+  }
+
+  #write(w: PendingWrite): void {
+    const socket = this.#socket!;
+    if (w.data.length > 0) {
+      socket.write(w.data, (error) => (error ? w.reject(this.#error ?? mapSocketError(error, this.#context())) : w.resolve()));
+    }
+    if (w.final) socket.end(() => { if (w.data.length === 0) w.resolve(); });
+    else if (w.data.length === 0) w.resolve();
+  }
+
+  /**
+   * Waits for at least `min` bytes (default 1) or the end of the peer's data, and returns at most
+   * `max` (default 65536). `isComplete` is true when the peer has finished sending.
+   * @example `const { data, isComplete } = await conn.receive({ min: 4, max: 4 })`
+   */
+  async receive(options: { min?: number; max?: number } = {}): Promise<Received> {
+    const max = options.max === undefined ? 65536 : integerIn('receive max', options.max, 1, 2 ** 31 - 1);
+    const min = options.min === undefined ? 1 : integerIn('receive min', options.min, 0, max);
+    await this.ready;
+    return this.#buffer.receive(min, max);
+  }
+
+  /**
+   * Iterates over received chunks until the peer finishes; throws the connection's error if it fails.
+   * @example `for await (const chunk of conn) console.log(chunk.length)`
+   */
+  async *[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+    this.#claimReader('async iteration');
+    try {
+      for (;;) {
+        const { data, isComplete } = await this.receive({ min: 1, max: 1 << 20 });
+        if (data.length > 0) yield data;
+        if (isComplete) return;
+      }
+    } finally {
+      this.#iterating = false;
+    }
+  }
+
+  /**
+   * Sends one framed message: bytes as-is, anything else as JSON. At most `maxMessageSize` bytes
+   * (default 16 MiB), else MESSAGE_TOO_LARGE.
+   * @example `await conn.sendMessage({ table: 4, items: ['soup'] })`
+   */
+  sendMessage(message: Uint8Array | unknown): Promise<void> {
+    let frame: Buffer;
+    try { frame = encodeMessage(message, this.#init.maxMessageSize); }
+    catch (error) { const p = Promise.reject(error); p.catch(noop); return p; }
+    return this.send(frame);
+  }
+
+  /**
+   * Iterates over framed messages from the peer (see {@link Connection.sendMessage}). A message
+   * larger than `maxMessageSize` fails the connection with MESSAGE_TOO_LARGE.
+   * @example `for await (const msg of conn.messages()) if (msg.type === 'json') handle(msg.value)`
+   */
+  async *messages(): AsyncGenerator<Message> {
+    this.#claimReader('messages()');
+    const decoder = new MessageDecoder(this.#init.maxMessageSize);
+    try {
+      for (;;) {
+        const { data, isComplete } = await this.receive({ min: 1, max: 1 << 20 });
+        let messages: Message[];
+        try { messages = decoder.push(data); }
+        catch (error) { this[kFail](error as LocalTlsError); throw error; }
+        for (const m of messages) yield m;
+        if (isComplete) {
+          if (decoder.hasPartial) throw new ConnectionError('PROTOCOL_ERROR', 'the peer closed in the middle of a message', { hint: 'the peer stopped before sending the whole message' });
+          return;
+        }
+      }
+    } finally {
+      this.#iterating = false;
+    }
+  }
+
+  #claimReader(what: string): void {
+    if (this.#iterating) throw new ConnectionError('INVALID_STATE', `${what}: another reader is already consuming this connection`);
+    this.#iterating = true;
+  }
+
+  /**
+   * A Node Duplex over this connection, for `pipeline()`. Writes go through `send()` (so they too
+   * wait for verification); ending it sends close_notify. Stream errors are the stream's to handle.
+   * @example `await pipeline(fs.createReadStream('menu.json'), conn.toDuplex(), process.stdout)`
+   */
+  toDuplex(): Duplex {
+    const duplex: Duplex = new Duplex({
+      read: () => {
+        this.receive({ min: 1, max: 1 << 16 }).then(
+          ({ data, isComplete }) => { if (data.length) duplex.push(data); if (isComplete) duplex.push(null); },
+          (error: unknown) => duplex.destroy(error as Error),
+        );
+      },
+      write: (chunk: Buffer, _enc, callback) => { this.send(chunk).then(() => callback(), callback); },
+      final: (callback) => { this.send(new Uint8Array(0), { final: true }).then(() => callback(), callback); },
+      destroy: (error, callback) => { if (error) this.forceCancel(); callback(error); },
+    });
+    return duplex;
+  }
+
+  /**
+   * Closes gracefully: pending writes are flushed (if verified), then TLS close_notify and TCP FIN.
+   * Before ready it stops the attempt. State → cancelled.
+   * @example `conn.cancel()`
+   */
+  cancel(): void {
+    if (this.#machine.terminal) return;
+    const established = this.#phase === 'established';
+    this.#finish('cancelled', undefined);
+    if (established && this.#socket && !this.#socket.destroyed) {
+      const socket = this.#socket;
+      socket.end();
+      setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
+    } else {
+      this.#socket?.destroy();
+      this.#raw?.destroy();
+    }
+  }
+
+  /**
+   * Closes at once with a TCP reset; unsent data is dropped. State → cancelled.
+   * @example `conn.forceCancel()`
+   */
+  forceCancel(): void {
+    if (this.#machine.terminal) { this.#reset(); return; }
+    this.#finish('cancelled', undefined);
+    this.#reset();
+  }
+
+  /**
+   * From `waiting`, tries to connect again now (instead of at the next scheduled retry).
+   * @throws ConnectionError INVALID_STATE in any other state.
+   * @example `conn.on('state', (s) => s === 'waiting' && networkIsBack && conn.restart())`
+   */
+  restart(): void {
+    if (this.state !== 'waiting' || !this.#init.driver) throw new ConnectionError('INVALID_STATE', `restart(): expected state 'waiting'; found '${this.state}'`);
+    this.#init.driver.restart();
+  }
+
+  #reset(): void {
+    const raw = this.#raw;
+    try { if (raw && !raw.destroyed && typeof raw.resetAndDestroy === 'function') raw.resetAndDestroy(); else raw?.destroy(); }
+    catch { raw?.destroy(); }
+    this.#socket?.destroy();
+  }
+
+  #context() {
+    return { peer: `${this.host}:${this.port}`, phase: this.#phase, presentedCertificate: this.#presented };
+  }
+
+  #finish(state: 'failed' | 'cancelled', error: LocalTlsError | undefined): void {
+    if (this.#machine.terminal) return;
+    this.#error = error;
+    const reason = error ?? new ConnectionError('CANCELLED', 'the connection was cancelled');
+    for (const w of this.#queue.splice(0)) w.reject(reason);
+    if (error) this.#buffer.fail(error); else this.#buffer.end();
+    this.#init.driver?.dispose();
+    this.#machine.transition(state, error);
+    this.#rejectReady(reason);
+  }
+
+  // ---- internal API used by connect() and Listener ----
+
+  /** Starts the client driver (after listeners could attach). */
+  [kPreparing](): boolean {
+    return this.#machine.transition('preparing');
+  }
+
+  [kWaiting](error: LocalTlsError): boolean {
+    return this.#machine.transition('waiting', error);
+  }
+
+  /** The current failure phase (internal). */
+  get [kPhase](): FailurePhase {
+    return this.#phase;
+  }
+
+  /** Takes ownership of a TLS socket in handshake: routes its errors and closes. */
+  [kAttach](socket: TLSSocket, raw: Socket, presentedCertificate: boolean): void {
+    this.#socket = socket;
+    this.#raw = raw;
+    this.#phase = 'handshake';
+    this.#presented = presentedCertificate;
+    raw.on('error', noop);
+    socket.on('error', (error) => {
+      if (this.#machine.terminal) return;
+      this[kFail](mapSocketError(error, this.#rejectionContext()));
+    });
+    socket.on('end', () => { if (this.#rejectionContext().phase === 'established') this.#buffer.end(); });
+    socket.on('close', () => {
+      if (this.#machine.terminal) return;
+      if (this.#phase !== 'established') { this[kFail](prematureClose(this.#rejectionContext())); return; }
+      const ctx = this.#rejectionContext();
+      if (ctx.phase !== 'established') { this[kFail](prematureClose(ctx)); return; }
+      this.#buffer.end();
+      this.#finish('cancelled', undefined);
+    });
+  }
+
+  /** While a client certificate may still be refused, report closes as that. */
+  #rejectionContext() {
+    const ctx = this.#context();
+    if (ctx.phase === 'established' && this.#presented && this.#received === 0 && Date.now() - this.#readyAt < this.#init.rejectionWindowMs) {
+      return { ...ctx, phase: 'verify' as FailurePhase };
+    }
+    return ctx;
+  }
+
+  /** Marks the handshake done (verification pending). */
+  [kEstablish](phase: 'verify'): void;
+  /** Verification passed: becomes ready, flushes queued writes, starts delivering the peer's bytes. */
+  [kEstablish](phase: 'established', info: TlsInfo): void;
+  [kEstablish](phase: 'verify' | 'established', info?: TlsInfo): void {
+    if (this.#machine.terminal) return;
+    if (phase === 'verify') { this.#phase = 'verify'; return; }
+    const socket = this.#socket!;
+    this.#info = info;
+    this.#phase = 'established';
+    this.#readyAt = Date.now();
+    if (this.#machine.state === 'setup') this.#machine.transition('preparing');
+    this.#machine.transition('ready');
+    this.#resolveReady();
+    socket.on('data', (chunk: Buffer) => { this.#received += chunk.length; this.#buffer.push(chunk); });
+    for (const w of this.#queue.splice(0)) this.#write(w);
+  }
+
+  /** Fails: destroys the socket without flushing anything, rejects everything pending. */
+  [kFail](error: LocalTlsError): void {
+    if (this.#machine.terminal) return;
+    if (error.code === 'PEER_REJECTED_CERTIFICATE' || this.#phase !== 'established') this.#reset();
+    else this.#socket?.destroy();
+    this.#finish('failed', error);
+  }
+}
+
+/** True when `value` is a Connection. @example `isConnection(x)` */
+export function isConnection(value: unknown): value is Connection {
+  return value instanceof Connection;
+}

@@ -1,0 +1,234 @@
+/**
+ * Listener: a TLS server as NWListener. 'connection' fires only after the handshake and (when
+ * client certificates are requested) verification passed; handshake failures are counted and
+ * reported as 'handshakeError', never as an 'error' event.
+ */
+import { EventEmitter } from 'node:events';
+import type { Socket } from 'node:net';
+import { createServer, type Server, type TLSSocket } from 'node:tls';
+import { Certificate } from '../cert/certificate.js';
+import { ConfigError, ConnectionError, type LocalTlsError } from '../errors.js';
+import type { Identity } from '../identity/identity.js';
+import { baseTlsOptions, peerChain, serverVerificationOptions, verifyPeer } from '../tls/index.js';
+import { Connection, kAttach, kEstablish, kFail } from './connection.js';
+import { mapSocketError } from './error-map.js';
+import { identityOption, resolveListenerOptions, type ListenerOptions, type ResolvedListenerOptions } from './listener-options.js';
+import { LISTENER_TRANSITIONS, StateMachine, type ListenerState } from './state.js';
+
+const noop = (): void => {};
+const MAX_REMEMBERED_CHAINS = 1024;
+const kVerified = Symbol('verified');
+
+/** Where a refused client came from (second argument of 'handshakeError'). */
+export interface HandshakeErrorInfo {
+  remoteAddress: string | undefined;
+  remotePort: number | undefined;
+}
+
+/**
+ * A TLS listener.
+ *
+ * Events: `'state' (state, error?)` once per change; `'connection' (conn)` for each verified
+ * connection (already ready); `'handshakeError' (error, info)` for each refused or failed one.
+ * Never emits 'error'.
+ *
+ * @example
+ * ```ts
+ * const listener = createListener({ identity, port: 4433 });
+ * listener.on('connection', async (conn) => { for await (const msg of conn.messages()) await conn.sendMessage(msg.data); });
+ * await listener.ready;
+ * console.log(`listening on ${listener.port}`);
+ * ```
+ */
+export class Listener extends EventEmitter {
+  /** Resolves when listening; rejects with the ConnectionError when it fails (or is cancelled) first. */
+  readonly ready: Promise<void>;
+  readonly #o: ResolvedListenerOptions;
+  readonly #machine: StateMachine<ListenerState>;
+  readonly #server: Server;
+  readonly #sockets = new Set<Socket>();
+  readonly #connections = new Set<Connection>();
+  readonly #chains = new Map<string, readonly Certificate[]>();
+  #identity: Identity;
+  #port = 0;
+  #handshakeErrors = 0;
+  #resolveReady!: () => void;
+  #rejectReady!: (error: unknown) => void;
+  #error: LocalTlsError | undefined;
+
+  constructor(options: ListenerOptions) {
+    super();
+    this.#o = resolveListenerOptions(options);
+    this.#identity = this.#o.identity;
+    this.ready = new Promise<void>((resolve, reject) => { this.#resolveReady = resolve; this.#rejectReady = reject; });
+    this.ready.catch(noop);
+    this.#machine = new StateMachine<ListenerState>('setup', LISTENER_TRANSITIONS, (state, error) => this.emit('state', state, error));
+    this.#server = createServer({ ...this.#contextOptions(), handshakeTimeout: this.#o.handshakeTimeout, ...serverVerificationOptions(this.#o.requestCertificate) });
+    if (this.#o.maxConnections !== undefined) this.#server.maxConnections = this.#o.maxConnections;
+    this.#server.on('connection', (raw: Socket) => this.#onTcp(raw));
+    this.#server.on('tlsClientError', (error: Error, socket: TLSSocket) => {
+      socket.destroy();
+      this.#reportHandshakeError(mapSocketError(error, { peer: `${socket.remoteAddress}:${socket.remotePort}`, phase: 'handshake' }), socket);
+    });
+    this.#server.on('secureConnection', (socket: TLSSocket) => this.#onSecure(socket));
+    this.#server.on('error', (error: NodeJS.ErrnoException) => this.#fail(error));
+    this.#server.listen({ port: this.#o.port, host: this.#o.host, exclusive: true }, () => {
+      const address = this.#server.address();
+      this.#port = typeof address === 'object' && address ? address.port : this.#o.port;
+      if (this.#machine.transition('ready')) this.#resolveReady();
+    });
+  }
+
+  /** The current state. */
+  get state(): ListenerState {
+    return this.#machine.state;
+  }
+
+  /** The error the listener failed with, if any. */
+  get error(): LocalTlsError | undefined {
+    return this.#error;
+  }
+
+  /** The port listened on (the chosen one when created with port 0); 0 before ready. */
+  get port(): number {
+    return this.#port;
+  }
+
+  /** TCP sockets currently open (handshaking or connected). */
+  get openSocketCount(): number {
+    return this.#sockets.size;
+  }
+
+  /** Verified connections currently open. */
+  get connectionCount(): number {
+    return this.#connections.size;
+  }
+
+  /** Connections refused or failed before 'connection' since start. */
+  get handshakeErrorCount(): number {
+    return this.#handshakeErrors;
+  }
+
+  /** The identity presented to new connections. */
+  get identity(): Identity {
+    return this.#identity;
+  }
+
+  /**
+   * Presents another identity to new connections (existing ones keep theirs), e.g. after renewal.
+   * @example `listener.setIdentity(await ca.issue({ hosts: ['listener-name.local'] }))`
+   */
+  setIdentity(identity: Identity): void {
+    this.#identity = identityOption('setIdentity(identity)', identity);
+    this.#server.setSecureContext(this.#contextOptions());
+  }
+
+  /**
+   * Stops accepting. Connections still handshaking are dropped; verified ones stay open unless
+   * `force` is true (then they are reset). State → cancelled.
+   * @example `listener.cancel({ force: true })`
+   */
+  cancel(options: { force?: boolean } = {}): void {
+    if (options !== null && typeof options === 'object' && options.force !== undefined && typeof options.force !== 'boolean') {
+      throw new ConfigError('INVALID_OPTION', `cancel({ force }): expected true or false; found ${typeof options.force}`);
+    }
+    if (this.#machine.terminal) return;
+    this.#server.close(noop);
+    this.#machine.transition('cancelled');
+    this.#rejectReady(new ConnectionError('CANCELLED', 'the listener was cancelled before it was ready'));
+    this.#dropSockets(options?.force === true);
+  }
+
+  #dropSockets(force: boolean): void {
+    if (force) for (const conn of [...this.#connections]) conn.forceCancel();
+    for (const raw of this.#sockets) if (force || !(raw as { [kVerified]?: boolean })[kVerified]) raw.destroy();
+  }
+
+  #contextOptions() {
+    return { ...baseTlsOptions(this.#o.minVersion), ...this.#identity.tlsOptions(), honorCipherOrder: true, ...(this.#o.alpn ? { ALPNProtocols: this.#o.alpn } : {}) };
+  }
+
+  #fail(error: NodeJS.ErrnoException): void {
+    const code = error.code;
+    const where = `${this.#o.host ?? '*'}:${this.#o.port}`;
+    const failure = code === 'EADDRINUSE'
+      ? new ConnectionError('ADDRESS_IN_USE', `cannot listen on ${where}: the port is already in use`, { cause: error, hint: 'stop the other program on this port, pick another port, or pass port: 0 for any free one' })
+      : new ConnectionError('INVALID_OPTION', `cannot listen on ${where}: ${error.message}`, { cause: error, hint: code === 'EACCES' ? 'ports below 1024 need privileges; use a higher port' : code === 'EADDRNOTAVAIL' ? 'host must be an address of this machine' : undefined });
+    this.#error = failure;
+    this.#server.close(noop);
+    this.#dropSockets(true);
+    if (this.#machine.transition('failed', failure)) this.#rejectReady(failure);
+  }
+
+  #onTcp(raw: Socket): void {
+    raw.on('error', noop);
+    if (this.#machine.state !== 'ready') { raw.destroy(); return; }
+    this.#sockets.add(raw);
+    raw.once('close', () => this.#sockets.delete(raw));
+  }
+
+  #reportHandshakeError(error: LocalTlsError, socket: TLSSocket): void {
+    this.#handshakeErrors++;
+    this.emit('handshakeError', error, { remoteAddress: socket.remoteAddress, remotePort: socket.remotePort } satisfies HandshakeErrorInfo);
+  }
+
+  #onSecure(socket: TLSSocket): void {
+    const raw = (socket as unknown as { _parent?: Socket })._parent ?? (socket as Socket);
+    const conn = new Connection({
+      side: 'server', host: socket.remoteAddress ?? 'unknown', port: socket.remotePort ?? 0, maxMessageSize: this.#o.maxMessageSize, rejectionWindowMs: 0,
+    });
+    conn[kAttach](socket, raw, false);
+    conn[kEstablish]('verify');
+    const resumed = socket.isSessionReused();
+    const protocol = socket.getProtocol() ?? 'unknown';
+    const alpn = socket.alpnProtocol || undefined;
+    const serverName = (socket as unknown as { servername?: string | false }).servername || undefined;
+    let chain = this.#o.requestCertificate ? peerChain(socket) : [];
+    if (resumed && chain.length === 1) chain = [...(this.#chains.get(chain[0]!.fingerprintSha256) ?? chain)];
+    const finish = (trustResult: import('../trust/index.js').TrustResult | undefined) => {
+      if (conn.state !== 'preparing' && conn.state !== 'setup') return;
+      if (chain.length > 0) this.#rememberChain(chain);
+      (raw as { [kVerified]?: boolean })[kVerified] = true;
+      this.#connections.add(conn);
+      conn.on('state', (state) => { if (state === 'failed' || state === 'cancelled') this.#connections.delete(conn); });
+      conn[kEstablish]('established', {
+        protocol, cipher: socket.getCipher()?.standardName ?? 'unknown', alpn, serverName, peerCertificates: Object.freeze([...chain]), resumed, trustResult,
+        exportKeyingMaterial: (length, label, context) => new Uint8Array(socket.exportKeyingMaterial(length, label, context ? Buffer.from(context) : undefined as unknown as Buffer)),
+      });
+      if (this.#machine.state !== 'ready') { conn.forceCancel(); return; }
+      this.emit('connection', conn);
+    };
+    const refuse = (error: LocalTlsError) => conn[kFail](error);
+    conn.on('state', (state, error?: LocalTlsError) => {
+      if (state === 'failed' && error && !this.#connections.has(conn)) this.#reportHandshakeError(error, socket);
+    });
+    if (!this.#o.requestCertificate) { finish(undefined); return; }
+    verifyPeer({
+      side: 'server', peerCertificates: chain, host: conn.host, port: conn.port, serverName, protocol, alpn, resumed,
+      anchors: this.#o.anchors.load, defaultPolicy: { kind: 'ssl', server: false }, hook: this.#o.verify, timeoutMs: this.#o.verifyTimeout,
+      requireCertificate: this.#o.requireCertificate,
+    }).then((outcome) => (outcome.ok ? finish(outcome.trustResult) : refuse(outcome.error)), (error: unknown) => refuse(error as LocalTlsError));
+  }
+
+  #rememberChain(chain: readonly Certificate[]): void {
+    const key = chain[0]!.fingerprintSha256;
+    this.#chains.delete(key);
+    this.#chains.set(key, chain);
+    if (this.#chains.size > MAX_REMEMBERED_CHAINS) this.#chains.delete(this.#chains.keys().next().value as string);
+  }
+}
+
+/**
+ * Starts a TLS listener. Returns at once (state `setup`); await `listener.ready` or watch 'state'.
+ *
+ * @throws ConfigError for bad options (synchronously).
+ * @example
+ * ```ts
+ * const listener = createListener({ identity, port: 4433 });
+ * listener.on('connection', (conn) => conn.send('welcome\n'));
+ * await listener.ready;
+ * ```
+ */
+export function createListener(options: ListenerOptions): Listener {
+  return new Listener(options);
+}
