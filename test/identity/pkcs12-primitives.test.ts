@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rc2CbcDecrypt, rc2CbcEncrypt, rc2DecryptBlock, rc2EncryptBlock, rc2ExpandKey } from '../../src/identity/pkcs12/rc2.js';
-import { pkcs12Kdf, Slicer, type KdfHash } from '../../src/identity/pkcs12/kdf.js';
+import { kdfSteps, pkcs12Kdf, Slicer, WORKER_THRESHOLD, type KdfHash } from '../../src/identity/pkcs12/kdf.js';
 import { bmpPassword, passwordCandidates } from '../../src/identity/pkcs12/password.js';
 
 const hex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s.replace(/\s/g, ''), 'hex'));
@@ -79,4 +79,16 @@ test('the KDF yields to the event loop on long runs', async () => {
   await pkcs12Kdf('sha1', bmpPassword('x'), hex('00'), 1, 100_000, 20, slicer);
   clearInterval(timer);
   assert.ok(ticks > 0, 'a 1 ms interval fired during 100,000 iterations');
+});
+
+test('long derivations run in a worker thread and give the same bytes as the sliced path', async () => {
+  const req = { hash: 'sha256' as const, password: bmpPassword('w'), salt: hex('0102'), id: 1, iterations: WORKER_THRESHOLD, length: 32 };
+  const steps = kdfSteps(req);
+  let step = steps.next();
+  while (!step.done) step = steps.next();
+  const before = performance.eventLoopUtilization();
+  const viaWorker = await pkcs12Kdf(req.hash, req.password, req.salt, req.id, req.iterations, req.length);
+  const elu = performance.eventLoopUtilization(before);
+  assert.deepEqual(viaWorker, step.value);
+  assert.ok(elu.utilization < 0.5, `event loop utilisation during the derivation: ${elu.utilization.toFixed(2)}`);
 });

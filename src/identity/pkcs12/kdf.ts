@@ -3,11 +3,13 @@
  * and the PKCS#12 PBE ciphers (3DES, RC2).
  *
  * Node has no binding for it, so it runs here, one hash at a time. A file may ask for millions of
- * iterations; the loop runs in slices of a few milliseconds and yields to the event loop between
- * them (through a shared {@link Slicer}), so timers and I/O keep running during an import.
+ * iterations: long derivations run in a worker thread (kdf-worker.ts); short ones run on the main
+ * thread in slices of a few milliseconds that yield to the event loop (through a shared
+ * {@link Slicer}), so timers and I/O keep running during an import.
  */
 import { createHash } from 'node:crypto';
 import * as nodeCrypto from 'node:crypto';
+import { Worker } from 'node:worker_threads';
 import { ConfigError } from '../../errors.js';
 
 /** Hashes the PKCS#12 KDF and MAC accept. */
@@ -61,8 +63,82 @@ function repeatTo(bytes: Uint8Array, v: number): Uint8Array {
   return out;
 }
 
+/** Parameters of one derivation (plain data, so they can be posted to a worker). */
+export interface KdfRequest {
+  hash: KdfHash;
+  password: Uint8Array;
+  salt: Uint8Array;
+  id: number;
+  iterations: number;
+  length: number;
+}
+
+/**
+ * RFC 7292 appendix B.2, as a generator that pauses every 256 hashes so the caller decides how
+ * to schedule it (sliced on the main thread, or straight through in a worker).
+ */
+export function* kdfSteps(req: KdfRequest): Generator<void, Uint8Array, void> {
+  const { u, v } = HASH_SIZES[req.hash];
+  const I = new Uint8Array([...repeatTo(req.salt, v), ...repeatTo(req.password, v)]);
+  const DI = new Uint8Array(v + I.length);
+  DI.fill(req.id, 0, v);
+  const blocks = Math.ceil(req.length / u);
+  const out = new Uint8Array(blocks * u);
+  const B = new Uint8Array(v);
+  for (let i = 0; i < blocks; i++) {
+    DI.set(I, v);
+    let A = digest(req.hash, DI);
+    for (let r = 1; r < req.iterations; r++) {
+      A = digest(req.hash, A);
+      if ((r & 255) === 0) yield;
+    }
+    out.set(A, i * u);
+    if (i + 1 < blocks) {
+      for (let x = 0; x < v; x++) B[x] = A[x % u]!;
+      for (let k = 0; k < I.length; k += v) {
+        let carry = 1;
+        for (let x = v - 1; x >= 0; x--) {
+          const sum = I[k + x]! + B[x]! + carry;
+          I[k + x] = sum & 0xff;
+          carry = sum >> 8;
+        }
+      }
+    }
+  }
+  return out.subarray(0, req.length);
+}
+
+/** Derivations of at least this many hashes run in a worker thread; smaller ones run in slices. */
+export const WORKER_THRESHOLD = 100_000;
+
+function inWorker(req: KdfRequest): Promise<Uint8Array | undefined> {
+  return new Promise((resolve) => {
+    let worker: Worker;
+    try {
+      worker = new Worker(new URL('./kdf-worker.js', import.meta.url));
+    } catch {
+      resolve(undefined); // no worker support (e.g. a bundle without the worker file): fall back to slices
+      return;
+    }
+    let settled = false;
+    const finish = (value: Uint8Array | undefined): void => {
+      if (settled) return;
+      settled = true;
+      void worker.terminate();
+      resolve(value);
+    };
+    worker.once('message', (result: unknown) => finish(result instanceof Uint8Array ? result : undefined));
+    worker.once('error', () => finish(undefined));
+    worker.once('exit', () => finish(undefined));
+    worker.postMessage(req);
+  });
+}
+
 /**
  * Derives `length` bytes with the PKCS#12 KDF.
+ *
+ * Long derivations (iterations x output blocks >= 100,000 hashes) run in a worker thread; shorter
+ * ones run here in slices of a few milliseconds that yield to the event loop.
  *
  * @param password already encoded (see password.ts: BMPString + 00 00, or empty when absent)
  * @param id 1 = key, 2 = IV, 3 = MAC key
@@ -79,34 +155,18 @@ export async function pkcs12Kdf(
   const sizes = HASH_SIZES[hash];
   if (!sizes) throw new ConfigError('INVALID_OPTION', `hash: expected one of ${Object.keys(HASH_SIZES).join(', ')}; found ${String(hash)}`);
   if (!Number.isSafeInteger(iterations) || iterations < 1) throw new ConfigError('INVALID_OPTION', `iterations: expected a positive integer; found ${iterations}`);
-  const { u, v } = sizes;
-  const D = new Uint8Array(v).fill(id);
-  const I = new Uint8Array([...repeatTo(salt, v), ...repeatTo(password, v)]);
-  const DI = new Uint8Array(v + I.length);
-  DI.set(D, 0);
-  const blocks = Math.ceil(length / u);
-  const out = new Uint8Array(blocks * u);
-  const B = new Uint8Array(v);
-  for (let i = 0; i < blocks; i++) {
-    DI.set(I, v);
-    let A = digest(hash, DI);
-    for (let r = 1; r < iterations; r++) {
-      A = digest(hash, A);
-      if ((r & 255) === 0) await slicer.tick();
-    }
-    out.set(A, i * u);
-    if (i + 1 < blocks) {
-      for (let x = 0; x < v; x++) B[x] = A[x % u]!;
-      for (let k = 0; k < I.length; k += v) {
-        let carry = 1;
-        for (let x = v - 1; x >= 0; x--) {
-          const sum = I[k + x]! + B[x]! + carry;
-          I[k + x] = sum & 0xff;
-          carry = sum >> 8;
-        }
-      }
-    }
+  const req: KdfRequest = { hash, password, salt, id, iterations, length };
+  if (iterations * Math.ceil(length / sizes.u) >= WORKER_THRESHOLD) {
+    const result = await inWorker(req);
+    if (result) return result;
   }
-  await slicer.tick();
-  return out.subarray(0, length);
+  const steps = kdfSteps(req);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) {
+      await slicer.tick();
+      return step.value;
+    }
+    await slicer.tick();
+  }
 }

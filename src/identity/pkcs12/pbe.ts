@@ -29,9 +29,12 @@ const ALGORITHMS: Record<string, PbeAlgorithm> = {
 export type Pkcs12PbeOid = typeof OID.pbeSha1TripleDes3Key;
 
 async function deriveKeyIv(alg: PbeAlgorithm, password: Uint8Array, salt: Uint8Array, iterations: number, slicer: Slicer): Promise<{ key: Uint8Array; iv: Uint8Array }> {
-  let key = await pkcs12Kdf('sha1', password, salt, KDF_ID.key, iterations, alg.derivedKeyLength, slicer);
+  // Key and IV are independent derivations: run them together (two workers on long runs).
+  let [key, iv] = await Promise.all([
+    pkcs12Kdf('sha1', password, salt, KDF_ID.key, iterations, alg.derivedKeyLength, slicer),
+    pkcs12Kdf('sha1', password, salt, KDF_ID.iv, iterations, 8, slicer),
+  ]);
   if (alg.derivedKeyLength === 16 && alg.cipher.kind === 'node') key = Uint8Array.from([...key, ...key.subarray(0, 8)]);
-  const iv = await pkcs12Kdf('sha1', password, salt, KDF_ID.iv, iterations, 8, slicer);
   return { key, iv };
 }
 
