@@ -70,7 +70,10 @@ export type ErrorCode =
   | 'NAME_CONFLICT'
   // command-line tool
   | 'USAGE'
-  | 'PASSWORD_REQUIRED';
+  | 'PASSWORD_REQUIRED'
+  // enrollment and system trust (CLI)
+  | 'UNSUPPORTED_PLATFORM'
+  | 'COMMAND_FAILED';
 
 /** Extra, non-secret facts attached to an error (for example a trust result or a file name). */
 export interface ErrorOptions {
