@@ -16,3 +16,5 @@ export { createLookup, lookup, type LookupFunction, type LookupOptions, type Loo
 export { advertise, Advertisement, type AdvertiseOptions, type AdvertiseTarget, type AdvertisedService, type AdvertisementState } from './advertise.js';
 export { browse, Browser, parseTxt, type BrowseOptions, type DiscoveredService } from './browse.js';
 export { createResolver, localResolver } from './resolver.js';
+export { isDiscoveredService, servicePinVerifier, serviceConnectArgs } from './service-endpoint.js';
+export { advertiseListener, type AdvertisableListener, type ListenerAdvertising } from './listener-advertising.js';
