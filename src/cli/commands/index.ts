@@ -1,0 +1,16 @@
+/** Every command, in the order `localtls --help` lists them. */
+import type { Command } from '../command.js';
+import { caCommands } from './ca.js';
+import { issueCommands } from './issue.js';
+import { p12Commands } from './p12.js';
+import { storeCommands } from './store.js';
+import { trustCommands } from './trust.js';
+import { lintCommands } from './lint.js';
+
+/** All commands. */
+export const COMMANDS: Command[] = [
+  ...caCommands, ...issueCommands, ...p12Commands, ...storeCommands, ...trustCommands, ...lintCommands,
+];
+
+/** Names that take a subcommand. */
+export const GROUPS = [...new Set(COMMANDS.filter((c) => c.name.includes(' ')).map((c) => c.name.split(' ')[0]!))];
