@@ -23,7 +23,8 @@ import { DEFAULT_MAX_MESSAGE_SIZE } from './framing.js';
  *   literal sends no SNI and is verified as an address).
  * - `handshakeTimeout`: from TCP connect to the end of the TLS handshake. Default 10 000.
  * - `connectTimeout`: for the TCP connection (per attempt). Default 10 000.
- * - `lookup`: a {@link Resolver} mapping names to addresses. Default: the system resolver.
+ * - `lookup`: a {@link Resolver} mapping names to addresses. Default: `.local` names by the library's
+ *   own mDNS query (discovery's `localResolver`: 3 s, one retry), other names by the system resolver.
  * - `retry`: `{ attempts, delay }` for refused or unreachable peers: the connection goes to
  *   `waiting`, then tries again after `delay` (default 1000). Default `{ attempts: 0 }`.
  * - `resumption`: resume TLS sessions with the same host, port, name and trust configuration.

@@ -11,6 +11,8 @@ import { Connection, kAttach, kEstablish, kFail, kPreparing, kWaiting, type Conn
 import { resolveConnectOptions, type ConnectOptions, type ResolvedConnectOptions } from './connect-options.js';
 import { mapSocketError } from './error-map.js';
 import { resolveHost } from './resolve.js';
+// discovery: .local names resolve by mDNS by default; connect(service) dials a browsed service
+import { localResolver, isDiscoveredService, serviceConnectArgs, type DiscoveredService } from '../discovery/index.js';
 
 /**
  * Opens a verified TLS connection to `host:port`. Returns at once; watch `conn.state` or await
@@ -23,9 +25,18 @@ import { resolveHost } from './resolve.js';
  * const conn = connect('listener-name.local', 4433, { trustRoots: [ca.certificate] });
  * await conn.ready;
  * await conn.sendMessage({ table: 4, order: ['soup'] });
+ * // a service found by browse(): dialled by its host name, pinned to its advertised pk
+ * for await (const service of browse('_orders._tcp', { timeout: 3000 })) { connect(service, { trustRoots: [ca.certificate] }); break; }
  * ```
  */
-export function connect(host: string, port: number, options?: ConnectOptions): Connection {
+export function connect(service: DiscoveredService, options?: ConnectOptions & { pin?: boolean }): Connection;
+export function connect(host: string, port: number, options?: ConnectOptions): Connection;
+export function connect(host: string | DiscoveredService, port?: number | (ConnectOptions & { pin?: boolean }), options?: ConnectOptions): Connection {
+  if (isDiscoveredService(host)) {
+    // discovery: dial the SRV host by name (verified against it); also require its advertised pk unless pin: false
+    const args = serviceConnectArgs(host, port as (ConnectOptions & { pin?: boolean }) | undefined);
+    return connect(args.host, args.port, args.options);
+  }
   const resolved = resolveConnectOptions(host, port, options);
   const dialer = new Dialer(resolved);
   const conn = new Connection({
@@ -77,7 +88,7 @@ class Dialer implements ConnectionDriver {
   async #attempt(): Promise<void> {
     let addresses: { address: string; family: 4 | 6 }[];
     try {
-      addresses = await resolveHost(this.#o.host, this.#o.lookup);
+      addresses = await resolveHost(this.#o.host, this.#o.lookup ?? localResolver); // discovery: .local by mDNS
     } catch (error) {
       this.connection[kFail](error as LocalTlsError);
       return;

@@ -309,7 +309,7 @@ export class Connection extends EventEmitter {
   }
 
   /**
-   * Closes at once with a TCP reset; unsent data is dropped. State → cancelled.
+   * Closes at once, without TLS close_notify; unsent data is dropped. State → cancelled.
    * @example `conn.forceCancel()`
    */
   forceCancel(): void {
@@ -328,11 +328,13 @@ export class Connection extends EventEmitter {
     this.#init.driver.restart();
   }
 
+  /**
+   * Abrupt close: the TLS socket is destroyed without close_notify and nothing pending is flushed.
+   * (No TCP RST: resetting a TCP handle that node:tls still wraps crashes Node 20.)
+   */
   #reset(): void {
-    const raw = this.#raw;
-    try { if (raw && !raw.destroyed && typeof raw.resetAndDestroy === 'function') raw.resetAndDestroy(); else raw?.destroy(); }
-    catch { raw?.destroy(); }
     this.#socket?.destroy();
+    this.#raw?.destroy();
   }
 
   #context() {
@@ -388,10 +390,14 @@ export class Connection extends EventEmitter {
     });
   }
 
-  /** While a client certificate may still be refused, report closes as that. */
+  /**
+   * Right after `ready` (client side, before any byte from the peer and before our final send), a
+   * close is the listener refusing us (TLS 1.3 servers refuse a client certificate only after the
+   * client's Finished), so it is reported as a failure of the verify phase, not a clean close.
+   */
   #rejectionContext() {
     const ctx = this.#context();
-    if (ctx.phase === 'established' && this.#presented && this.#received === 0 && Date.now() - this.#readyAt < this.#init.rejectionWindowMs) {
+    if (ctx.phase === 'established' && !this.#ended && this.#received === 0 && Date.now() - this.#readyAt < this.#init.rejectionWindowMs) {
       return { ...ctx, phase: 'verify' as FailurePhase };
     }
     return ctx;
@@ -418,9 +424,9 @@ export class Connection extends EventEmitter {
   /** Fails: destroys the socket without flushing anything, rejects everything pending. */
   [kFail](error: LocalTlsError): void {
     if (this.#machine.terminal) return;
-    if (error.code === 'PEER_REJECTED_CERTIFICATE' || this.#phase !== 'established') this.#reset();
-    else this.#socket?.destroy();
+    const reset = error.code === 'PEER_REJECTED_CERTIFICATE' || this.#phase !== 'established';
     this.#finish('failed', error);
+    if (reset) this.#reset(); else this.#socket?.destroy();
   }
 }
 

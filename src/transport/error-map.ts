@@ -74,6 +74,11 @@ export function prematureClose(context: FailureContext): ConnectionError {
       hint: "make sure the listener trusts the CA that issued this device's certificate", details: { phase: context.phase },
     });
   }
+  if (context.phase === 'verify') {
+    return new ConnectionError('CONNECTION_RESET', `the peer closed the connection right after the handshake, before sending any data (${context.peer})`, {
+      hint: 'the listener may require a client certificate: pass connect(..., { identity })', details: { phase: context.phase },
+    });
+  }
   return new ConnectionError(context.phase === 'handshake' ? 'PROTOCOL_ERROR' : 'CONNECTION_RESET', `the peer closed the connection ${context.phase === 'handshake' ? 'during the TLS handshake' : 'unexpectedly'} (${context.peer})`, {
     hint: context.phase === 'handshake' ? 'the peer may not speak TLS on this port, may refuse TLS 1.2+ or may require a client certificate' : undefined, details: { phase: context.phase },
   });

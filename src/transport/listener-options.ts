@@ -7,6 +7,7 @@ import { Identity } from '../identity/identity.js';
 import { resolveAnchors, resolveMinVersion, DEFAULT_VERIFY_TIMEOUT_MS, type TlsVerifyHook, type TlsVersion } from '../tls/index.js';
 import { alpnOption } from './connect-options.js';
 import { DEFAULT_MAX_MESSAGE_SIZE } from './framing.js';
+import { checkAdvertiseOptions, type AdvertiseOptions } from '../discovery/index.js';
 
 /**
  * Options of {@link createListener}. Every timeout is in milliseconds.
@@ -24,6 +25,9 @@ import { DEFAULT_MAX_MESSAGE_SIZE } from './framing.js';
  * - `handshakeTimeout`: a connection that has not finished its handshake by then is closed. Default 10 000.
  * - `maxConnections`: refuse TCP connections beyond this many. Default unlimited.
  * - `maxMessageSize`: for `sendMessage`/`messages` on accepted connections. Default 16 MiB.
+ * - `advertise`: announce the listener by mDNS once ready (`true` or discovery's AdvertiseOptions:
+ *   `{ hostName?, service?: { type, name, txt? }, interfaces?, pin? }`); a host-name conflict fails the
+ *   listener with NAME_CONFLICT; goodbyes are sent on cancel. Default: not advertised.
  *
  * @example
  * ```ts
@@ -44,9 +48,10 @@ export interface ListenerOptions {
   handshakeTimeout?: number;
   maxConnections?: number;
   maxMessageSize?: number;
+  advertise?: boolean | AdvertiseOptions;
 }
 
-const KNOWN = ['identity', 'port', 'host', 'minVersion', 'alpn', 'requestClientCertificate', 'requireClientCertificate', 'trustRoots', 'verify', 'verifyTimeout', 'handshakeTimeout', 'maxConnections', 'maxMessageSize'];
+const KNOWN = ['identity', 'port', 'host', 'minVersion', 'alpn', 'requestClientCertificate', 'requireClientCertificate', 'trustRoots', 'verify', 'verifyTimeout', 'handshakeTimeout', 'maxConnections', 'maxMessageSize', 'advertise'];
 const MAX_MS = 24 * 3600 * 1000;
 
 /** Validated listener options (internal). */
@@ -64,6 +69,8 @@ export interface ResolvedListenerOptions {
   handshakeTimeout: number;
   maxConnections: number | undefined;
   maxMessageSize: number;
+  /** discovery: what to advertise once ready, if anything. */
+  advertise: AdvertiseOptions | undefined;
 }
 
 /** Checks an identity option. @example `identityOption('identity', await ca.issue({ hosts: ['a.local'] }))` */
@@ -99,5 +106,15 @@ export function resolveListenerOptions(options: ListenerOptions): ResolvedListen
     handshakeTimeout: options.handshakeTimeout === undefined ? 10_000 : integerIn('handshakeTimeout', options.handshakeTimeout, 1, MAX_MS),
     maxConnections: options.maxConnections === undefined ? undefined : integerIn('maxConnections', options.maxConnections, 1, 1_000_000),
     maxMessageSize: options.maxMessageSize === undefined ? DEFAULT_MAX_MESSAGE_SIZE : integerIn('maxMessageSize', options.maxMessageSize, 1, 2 ** 32 - 1),
+    advertise: advertiseOption(options.advertise, identity),
   };
+}
+
+/** discovery: validates `advertise` now (it only runs once the listener is ready). @example `advertiseOption(true, identity)` */
+function advertiseOption(value: unknown, identity: Identity): AdvertiseOptions | undefined {
+  if (value === undefined || value === false) return undefined;
+  const options = value === true ? {} : value;
+  if (typeof options !== 'object' || options === null) throw new ConfigError('INVALID_OPTION', `advertise: expected true or { hostName?, service?, interfaces?, pin? }; found ${describe(value)}`);
+  checkAdvertiseOptions(options as AdvertiseOptions, identity);
+  return options as AdvertiseOptions;
 }

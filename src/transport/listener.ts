@@ -14,6 +14,7 @@ import { Connection, kAttach, kEstablish, kFail } from './connection.js';
 import { mapSocketError } from './error-map.js';
 import { identityOption, resolveListenerOptions, type ListenerOptions, type ResolvedListenerOptions } from './listener-options.js';
 import { LISTENER_TRANSITIONS, StateMachine, type ListenerState } from './state.js';
+import { advertiseListener, type Advertisement, type ListenerAdvertising } from '../discovery/index.js';
 
 const noop = (): void => {};
 const MAX_REMEMBERED_CHAINS = 1024;
@@ -55,6 +56,7 @@ export class Listener extends EventEmitter {
   #resolveReady!: () => void;
   #rejectReady!: (error: unknown) => void;
   #error: LocalTlsError | undefined;
+  #advertising: ListenerAdvertising | undefined;
 
   constructor(options: ListenerOptions) {
     super();
@@ -72,6 +74,10 @@ export class Listener extends EventEmitter {
     });
     this.#server.on('secureConnection', (socket: TLSSocket) => this.#onSecure(socket));
     this.#server.on('error', (error: NodeJS.ErrnoException) => this.#fail(error));
+    if (this.#o.advertise) {
+      // discovery: advertise while ready; a name conflict fails the listener (its certificate names the original host)
+      this.#advertising = advertiseListener(this, this.#identity, this.#o.advertise, (error) => this.#failWith(error));
+    }
     this.#server.listen({ port: this.#o.port, host: this.#o.host, exclusive: true }, () => {
       const address = this.#server.address();
       this.#port = typeof address === 'object' && address ? address.port : this.#o.port;
@@ -107,6 +113,11 @@ export class Listener extends EventEmitter {
   /** Connections refused or failed before 'connection' since start. */
   get handshakeErrorCount(): number {
     return this.#handshakeErrors;
+  }
+
+  /** The mDNS advertisement (with `createListener({ advertise })`, once ready); undefined otherwise. */
+  get advertisement(): Advertisement | undefined {
+    return this.#advertising?.advertisement;
   }
 
   /** The identity presented to new connections. */
@@ -154,6 +165,15 @@ export class Listener extends EventEmitter {
     const failure = code === 'EADDRINUSE'
       ? new ConnectionError('ADDRESS_IN_USE', `cannot listen on ${where}: the port is already in use`, { cause: error, hint: 'stop the other program on this port, pick another port, or pass port: 0 for any free one' })
       : new ConnectionError('INVALID_OPTION', `cannot listen on ${where}: ${error.message}`, { cause: error, hint: code === 'EACCES' ? 'ports below 1024 need privileges; use a higher port' : code === 'EADDRNOTAVAIL' ? 'host must be an address of this machine' : undefined });
+    this.#error = failure;
+    this.#server.close(noop);
+    this.#dropSockets(true);
+    if (this.#machine.transition('failed', failure)) this.#rejectReady(failure);
+  }
+
+  /** discovery: fails with an already-built error (NAME_CONFLICT from the advertisement). */
+  #failWith(failure: LocalTlsError): void {
+    if (this.#machine.terminal) return;
     this.#error = failure;
     this.#server.close(noop);
     this.#dropSockets(true);
