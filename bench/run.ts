@@ -5,8 +5,9 @@
 import { printTable, type Row, type Suite } from './harness.js';
 import { caSuite } from './suites/ca.js';
 import { trustSuite } from './suites/trust.js';
+import { pkcs12Suite } from './suites/pkcs12.js';
 
-const suites: Suite[] = [caSuite, trustSuite];
+const suites: Suite[] = [caSuite, trustSuite, pkcs12Suite];
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');

@@ -92,3 +92,17 @@ test('long derivations run in a worker thread and give the same bytes as the sli
   assert.deepEqual(viaWorker, step.value);
   assert.ok(elu.utilization < 0.5, `event loop utilisation during the derivation: ${elu.utilization.toFixed(2)}`);
 });
+
+test('the fast iterated SHA-1/SHA-256 agrees with Node crypto', async () => {
+  const { createHash } = await import('node:crypto');
+  const { iterateHash } = await import('../../src/identity/pkcs12/hash-iterate.js');
+  for (const [hash, size] of [['sha1', 20], ['sha256', 32]] as const) {
+    for (const count of [1, 2, 1000]) {
+      let expected = new Uint8Array(size).map((_, i) => i * 31 + count);
+      const start = expected;
+      for (let i = 0; i < count; i++) expected = new Uint8Array(createHash(hash).update(expected).digest());
+      assert.deepEqual(iterateHash(hash, start, count), expected, `${hash} x${count}`);
+    }
+  }
+  assert.equal(iterateHash('sha512', new Uint8Array(64), 1), undefined);
+});
