@@ -11,6 +11,7 @@ import { CertificationRequest, CertificationRequestInfo } from '@peculiar/asn1-c
 import { IdentityError, LocalTlsError } from '../errors.js';
 import { decodePem, encodePem, looksLikePem } from '../internal/pem.js';
 import { expectSingleSequence, readTlv } from '../internal/der.js';
+import { checkInputSize, DEFAULT_MAX_DER_BYTES, type SizeLimitOptions } from '../internal/limits.js';
 import { describe, knownKeys } from '../internal/options.js';
 import { toBytes, isBinary, type BinaryInput } from '../internal/bytes.js';
 import { hostsToSans } from '../cert/host-name.js';
@@ -107,9 +108,10 @@ function badCsr(message: string, cause?: unknown): LocalTlsError {
  * Decodes a CSR (PEM or DER) and checks its self-signature (proof that the requester holds the key).
  * @throws IdentityError MALFORMED (not a CSR), BAD_CSR (signature fails or unsupported algorithm)
  */
-export function parseSigningRequest(input: string | BinaryInput): ParsedSigningRequest {
+export function parseSigningRequest(input: string | BinaryInput, options?: SizeLimitOptions): ParsedSigningRequest {
   let der: Uint8Array;
   if (typeof input === 'string') {
+    checkInputSize('CSR PEM', input.length, options, DEFAULT_MAX_DER_BYTES * 2);
     if (!looksLikePem(input)) throw new IdentityError('MALFORMED', `CSR: expected PEM with "-----BEGIN CERTIFICATE REQUEST-----"; found ${describe(input)}`);
     const block = decodePem(input, 'CSR PEM').find((b) => b.label === 'CERTIFICATE REQUEST' || b.label === 'NEW CERTIFICATE REQUEST');
     if (!block) throw new IdentityError('MALFORMED', 'CSR PEM: expected a CERTIFICATE REQUEST block; found other blocks');
@@ -117,6 +119,7 @@ export function parseSigningRequest(input: string | BinaryInput): ParsedSigningR
   } else if (isBinary(input)) der = toBytes(input);
   else throw new IdentityError('MALFORMED', `CSR: expected PEM text or DER bytes; found ${describe(input)}`);
 
+  checkInputSize('CSR', der.length, options, DEFAULT_MAX_DER_BYTES);
   const outer = expectSingleSequence(der, 'CSR');
   const infoTlv = readTlv(der, outer.contentStart, 'CSR');
   let csr: CertificationRequest;

@@ -8,6 +8,7 @@ import { IdentityError, LocalTlsError } from '../errors.js';
 import { isBinary, sha256, toBytes, toColonHex, toHex, type BinaryInput } from '../internal/bytes.js';
 import { expectSingleSequence, readTlv } from '../internal/der.js';
 import { decodePem, encodePem, looksLikePem } from '../internal/pem.js';
+import { checkInputSize, DEFAULT_MAX_DER_BYTES, DEFAULT_MAX_PEM_CHARS, type SizeLimitOptions } from '../internal/limits.js';
 import { describe } from '../internal/options.js';
 import { commonNameOf, formatName } from './distinguished-name.js';
 import type { SubjectAltName } from './host-name.js';
@@ -26,6 +27,23 @@ export interface CertificateExtension {
   critical: boolean;
   /** The DER of extnValue's contents. */
   value: Uint8Array;
+}
+
+/**
+ * The exact bytes of issuer, subject and subjectPublicKeyInfo inside a TBSCertificate, sliced from
+ * the original DER (no re-encoding, so they match what was signed and hashed).
+ */
+function tbsFieldSlices(der: Uint8Array, start: number, end: number): { issuer: Uint8Array; subject: Uint8Array; spki: Uint8Array } {
+  const fields: Uint8Array[] = [];
+  for (let offset = start; offset < end && fields.length < 7;) {
+    const tlv = readTlv(der, offset, 'certificate');
+    fields.push(der.subarray(tlv.start, tlv.end));
+    offset = tlv.end;
+  }
+  const base = fields[0]?.[0] === 0xa0 ? 1 : 0; // optional [0] version
+  const [issuer, , subject, spki] = [fields[base + 2], fields[base + 3], fields[base + 4], fields[base + 5]];
+  if (!issuer || !subject || !spki) throw new IdentityError('MALFORMED', 'certificate: expected issuer, validity, subject and public key in tbsCertificate; found fewer fields');
+  return { issuer, subject, spki };
 }
 
 /** Extensions localtls understands (anything else that is critical makes a chain untrusted). */
@@ -114,13 +132,14 @@ export class Certificate {
       throw new IdentityError('MALFORMED', `certificate: expected an X.509 certificate (RFC 5280); found ${der.length} bytes that do not decode as one`, { cause });
     }
     const t = parsed.tbsCertificate;
+    const fields = tbsFieldSlices(der, tbs.contentStart, tbs.end);
     this.der = der;
     this.tbs = der.subarray(tbs.start, tbs.end);
     this.subject = formatName(t.subject);
     this.issuer = formatName(t.issuer);
     this.commonName = commonNameOf(t.subject);
-    this.subjectDer = new Uint8Array(AsnConvert.serialize(t.subject));
-    this.issuerDer = new Uint8Array(AsnConvert.serialize(t.issuer));
+    this.subjectDer = fields.subject;
+    this.issuerDer = fields.issuer;
     this.serialNumber = toHex(new Uint8Array(t.serialNumber)).replace(/^(00)+(?=.)/, '');
     this.notBefore = t.validity.notBefore.getTime();
     this.notAfter = t.validity.notAfter.getTime();
@@ -128,7 +147,7 @@ export class Certificate {
     this.signatureScheme = Object.freeze(signatureScheme(parsed.signatureAlgorithm));
     this.signatureAlgorithm = this.signatureScheme.name;
     this.signature = new Uint8Array(parsed.signatureValue);
-    this.spki = new Uint8Array(AsnConvert.serialize(t.subjectPublicKeyInfo));
+    this.spki = fields.spki;
     this.#spkiAlgorithmOid = t.subjectPublicKeyInfo.algorithm.algorithm;
     const spkiHash = sha256(this.spki);
     this.spkiSha256 = { base64: Buffer.from(spkiHash).toString('base64'), hex: toHex(spkiHash) };
@@ -197,27 +216,29 @@ export class Certificate {
 
   /**
    * Parses one certificate from DER bytes, PEM text (the first CERTIFICATE block) or a Certificate.
-   * @throws IdentityError MALFORMED naming what was found.
+   * Inputs over `maxBytes` (default 1 MiB DER, 16 MiB PEM) are refused before parsing.
+   * @throws IdentityError MALFORMED naming what was found; INPUT_TOO_LARGE.
    */
-  static from(input: CertificateInput): Certificate {
+  static from(input: CertificateInput, options?: SizeLimitOptions): Certificate {
     if (input instanceof Certificate) return input;
-    const all = Certificate.parseAll(input);
+    const all = Certificate.parseAll(input, options);
     return all[0]!;
   }
 
-  /** Parses every certificate in a PEM bundle (or the single one in DER). @throws MALFORMED */
-  static fromPEMBundle(pem: string): Certificate[] {
-    return Certificate.parseAll(pem);
+  /** Parses every certificate in a PEM bundle (or the single one in DER). @throws MALFORMED, INPUT_TOO_LARGE */
+  static fromPEMBundle(pem: string, options?: SizeLimitOptions): Certificate[] {
+    return Certificate.parseAll(pem, options);
   }
 
   /** Parses a list of inputs, expanding PEM bundles. */
-  static fromList(inputs: readonly CertificateInput[] | CertificateInput): Certificate[] {
+  static fromList(inputs: readonly CertificateInput[] | CertificateInput, options?: SizeLimitOptions): Certificate[] {
     const list = Array.isArray(inputs) ? inputs : [inputs as CertificateInput];
-    return list.flatMap((item) => (item instanceof Certificate ? [item] : Certificate.parseAll(item)));
+    return list.flatMap((item) => (item instanceof Certificate ? [item] : Certificate.parseAll(item, options)));
   }
 
-  private static parseAll(input: BinaryInput | string): Certificate[] {
+  private static parseAll(input: BinaryInput | string, options: SizeLimitOptions | undefined): Certificate[] {
     if (typeof input === 'string') {
+      checkInputSize('certificate PEM', input.length, options, DEFAULT_MAX_PEM_CHARS);
       if (!looksLikePem(input)) {
         throw new IdentityError('MALFORMED', `certificate: expected PEM text with "-----BEGIN CERTIFICATE-----"; found ${describe(input)} without a BEGIN line`);
       }
@@ -229,7 +250,8 @@ export class Certificate {
       throw new IdentityError('MALFORMED', `certificate: expected DER bytes, PEM text or a Certificate; found ${describe(input)}`);
     }
     const bytes = toBytes(input);
-    if (bytes.length > 0 && bytes[0] === 0x2d /* '-' */) return Certificate.parseAll(Buffer.from(bytes).toString('latin1'));
+    if (bytes.length > 0 && bytes[0] === 0x2d /* '-' */) return Certificate.parseAll(Buffer.from(bytes).toString('latin1'), options);
+    checkInputSize('certificate', bytes.length, options, DEFAULT_MAX_DER_BYTES);
     return [Certificate.fromDerChecked(bytes)];
   }
 

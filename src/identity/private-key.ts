@@ -9,6 +9,7 @@ import { ConfigError, IdentityError, LocalTlsError } from '../errors.js';
 import { bytesEqual, isBinary, toBytes, type BinaryInput } from '../internal/bytes.js';
 import { subtle } from '../internal/crypto-engine.js';
 import { decodePem, looksLikePem } from '../internal/pem.js';
+import { checkInputSize, DEFAULT_MAX_DER_BYTES } from '../internal/limits.js';
 import { describe } from '../internal/options.js';
 import { Certificate, type CertificateInput } from '../cert/certificate.js';
 import { checkKeyAlgorithm, DEFAULT_KEY_ALGORITHM, webCryptoImportParams, type KeyAlgorithm } from './key-algorithm.js';
@@ -97,6 +98,7 @@ export class PrivateKey {
   /** Imports PKCS#8 DER (unencrypted). @throws MALFORMED, UNSUPPORTED_ALGORITHM */
   static fromPKCS8(der: BinaryInput): PrivateKey {
     if (!isBinary(der)) throw new IdentityError('MALFORMED', `private key: expected PKCS#8 DER bytes; found ${describe(der)}`);
+    checkInputSize('private key', toBytes(der).length, undefined, DEFAULT_MAX_DER_BYTES);
     let key: KeyObject;
     try {
       key = createPrivateKey({ key: Buffer.from(toBytes(der)), format: 'der', type: 'pkcs8' });
@@ -115,6 +117,7 @@ export class PrivateKey {
     if (typeof pem !== 'string' || !looksLikePem(pem)) {
       throw new IdentityError('MALFORMED', `private key: expected PEM text with "-----BEGIN PRIVATE KEY-----"; found ${describe(pem)}`);
     }
+    checkInputSize('private key PEM', pem.length, undefined, DEFAULT_MAX_DER_BYTES * 2);
     const block = decodePem(pem, 'private key PEM').find((b) => KEY_LABELS.includes(b.label));
     if (!block) throw new IdentityError('NO_KEY', `private key PEM: expected one of ${KEY_LABELS.join(', ')} blocks; found none`);
     const encrypted = block.label === 'ENCRYPTED PRIVATE KEY' || (block.headers['Proc-Type'] ?? '').includes('ENCRYPTED');
