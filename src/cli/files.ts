@@ -1,7 +1,7 @@
 /** Reading inputs and writing outputs for the CLI, with errors that name the file. */
 import { chmod, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { Certificate, LocalTlsError } from '../index.js';
+import { Certificate, Identity, LocalTlsError } from '../index.js';
 
 /** Reads a file's bytes. @throws IO_ERROR naming the file */
 export async function readBytes(file: string, what: string): Promise<Uint8Array> {
@@ -53,4 +53,11 @@ export async function writeOutput(file: string, data: string | Uint8Array, mode 
 /** A file name made from a host (wildcards become `_wildcard`), e.g. `listener-name.local`. */
 export function fileStem(host: string): string {
   return host.replace(/^\*\./, '_wildcard.').replace(/[^A-Za-z0-9._-]/g, '_');
+}
+
+/** An identity from a PEM chain file and a PEM key file (default: the key inside the chain file). */
+export async function identityFromFiles(certFile: string, keyFile: string | undefined): Promise<Identity> {
+  const chainPem = await readText(certFile, 'certificate file');
+  const keyPem = keyFile ? await readText(keyFile, 'key file') : chainPem;
+  return Identity.fromPEM(chainPem, keyPem);
 }

@@ -29,6 +29,7 @@ export class Output {
   readonly json: boolean;
   readonly #color: boolean;
   readonly #errColor: boolean;
+  #printedJson = false;
 
   constructor(options: { stdout: TextStream; stderr: TextStream; env: NodeJS.ProcessEnv; json: boolean; noColor: boolean }) {
     this.stdout = options.stdout;
@@ -60,15 +61,16 @@ export class Output {
 
   /** Prints `value` as JSON on stdout (Dates as ISO strings, bytes as hex). */
   printJson(value: unknown): void {
+    this.#printedJson = true;
     this.stdout.write(`${JSON.stringify(value, jsonReplacer, 2)}\n`);
   }
 
-  /** Prints `CODE: message` and the hint on stderr; with --json also a JSON error on stdout. */
+  /** Prints `CODE: message` and the hint on stderr; with --json also a JSON error on stdout (unless a JSON document was already printed). */
   error(error: LocalTlsError): void {
     const code = this.#errColor ? paint('red', paint('bold', error.code)) : error.code;
     this.stderr.write(`${code}: ${error.message}\n`);
     if (error.hint) this.stderr.write(`  hint: ${error.hint}\n`);
-    if (this.json) this.printJson({ error: { code: error.code, message: error.message, hint: error.hint } });
+    if (this.json && !this.#printedJson) this.printJson({ error: { code: error.code, message: error.message, hint: error.hint } });
   }
 
   /** `label  value` rows, aligned. */

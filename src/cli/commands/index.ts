@@ -6,10 +6,15 @@ import { p12Commands } from './p12.js';
 import { storeCommands } from './store.js';
 import { trustCommands } from './trust.js';
 import { lintCommands } from './lint.js';
+import { inspectCommands } from './inspect.js';
+import { serveCommands } from './serve.js';
+import { connectCommands } from './connect.js';
+import { demoCommands } from './demo.js';
 
 /** All commands. */
 export const COMMANDS: Command[] = [
-  ...caCommands, ...issueCommands, ...p12Commands, ...storeCommands, ...trustCommands, ...lintCommands,
+  ...caCommands, ...issueCommands, ...p12Commands, ...storeCommands, ...trustCommands, ...inspectCommands, ...lintCommands,
+  ...serveCommands, ...connectCommands, ...demoCommands,
 ];
 
 /** Names that take a subcommand. */

@@ -1,6 +1,6 @@
 /** `localtls issue`, `request` and `sign`: identities from the home CA, and the CSR path. */
 import { basename, extname } from 'node:path';
-import { createSigningRequest, Identity, KEY_ALGORITHMS, type KeyAlgorithm } from '../../index.js';
+import { createSigningRequest, type Identity, KEY_ALGORITHMS, type KeyAlgorithm } from '../../index.js';
 import { choice, flag, integer, list, str, type Command, type Context } from '../command.js';
 import { loadCa, openIdentityStore } from '../home.js';
 import { certificateJson, certificateRows } from '../format.js';
@@ -135,13 +135,6 @@ const sign: Command = {
     ctx.out.table(certificateRows(signed.certificate));
   },
 };
-
-/** Checks that a key file and a certificate file form an identity (used by store add / p12 export). */
-export async function identityFromFiles(certFile: string, keyFile: string | undefined): Promise<Identity> {
-  const chainPem = await readText(certFile, 'certificate file');
-  const keyPem = keyFile ? await readText(keyFile, 'key file') : chainPem;
-  return Identity.fromPEM(chainPem, keyPem);
-}
 
 /** The top-level issuing commands. */
 export const issueCommands: Command[] = [issue, request, sign];

@@ -13,8 +13,8 @@ function inspectPKCS12(bytes: Uint8Array): Inspection {
 import { flag, required, str, usage, type Command } from '../command.js';
 import { openIdentityStore } from '../home.js';
 import { certificateRows, identityJson } from '../format.js';
-import { readBytes } from '../files.js';
-import { identityFromFiles, writePkcs12 } from './issue.js';
+import { identityFromFiles, readBytes } from '../files.js';
+import { writePkcs12 } from './issue.js';
 
 const P12_PASSWORD = { type: 'string', value: 'FILE', description: 'read the PKCS#12 password from FILE (else $LOCALTLS_P12_PASSPHRASE, else a prompt)' } as const;
 

@@ -3,8 +3,7 @@ import { Identity } from '../../index.js';
 import { flag, required, str, usage, type Command } from '../command.js';
 import { openIdentityStore } from '../home.js';
 import { certificateRows, identityJson } from '../format.js';
-import { readBytes, writeOutput } from '../files.js';
-import { identityFromFiles } from './issue.js';
+import { identityFromFiles, readBytes, writeOutput } from '../files.js';
 
 const listCmd: Command = {
   name: 'store list',
