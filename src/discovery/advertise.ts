@@ -205,7 +205,40 @@ export class Advertisement extends EventEmitter {
  * ```
  */
 export function advertise(target: AdvertiseTarget, options: AdvertiseOptions = {}): Advertisement {
+  const plan = planAdvertisement(target, options);
+  const ad = new Advertisement(plan.init);
+  const identity = target.identity;
+  const hostName = plan.init.hostName;
+  if (identity && !hostMatchesSans(hostName, identity.certificate.subjectAltNames)) {
+    const warning = new ConfigError('HOSTNAME_MISMATCH', `advertising ${hostName}, but the certificate is valid for ${identity.certificate.subjectAltNames.map((s) => s.value).join(', ') || 'no names'}; clients dialling ${hostName} will reject it`, {
+      hint: `issue the identity with hosts: ['${hostName}'] or advertise a name it covers`,
+    });
+    queueMicrotask(() => {
+      if (ad.listenerCount('warning') > 0) ad.emit('warning', warning);
+      else process.emitWarning(warning.message, { type: 'LocalTlsWarning', code: 'HOSTNAME_MISMATCH' });
+    });
+  }
+  void ad._start(plan.ipv6);
+  return ad;
+}
+
+/**
+ * Validates advertise options without advertising (for `createListener({ advertise })`, which
+ * advertises only once ready). Returns the host name that would be claimed.
+ *
+ * @throws ConfigError INVALID_OPTION as {@link advertise} would.
+ * @example
+ * ```ts
+ * checkAdvertiseOptions({ service: { type: '_orders._tcp', name: 'Front Desk' } }, identity); // 'listener-name.local'
+ * ```
+ */
+export function checkAdvertiseOptions(options: AdvertiseOptions, identity?: Identity): string {
+  return planAdvertisement({ port: 1, identity }, options).init.hostName;
+}
+
+function planAdvertisement(target: AdvertiseTarget, options: AdvertiseOptions) {
   if (typeof target !== 'object' || target === null) throw new ConfigError('INVALID_OPTION', `advertise: expected a listener or { port, identity }; found ${describe(target)}`);
+  if (typeof options !== 'object' || options === null) throw new ConfigError('INVALID_OPTION', `advertise options: expected { hostName?, service?, interfaces?, pin?, ipv6? }; found ${describe(options)}`);
   knownKeys('advertise', options, KNOWN);
   const port = integerIn('port', target.port, 1, 65535);
   const identity = target.identity;
@@ -223,19 +256,7 @@ export function advertise(target: AdvertiseTarget, options: AdvertiseOptions = {
   const txt = validateTxt(service.txt ?? {});
   if (pin && identity) txt.pk = identity.certificate.spkiSha256.base64;
   const interfaces = advertiseInterfaces(options.interfaces);
-
-  const ad = new Advertisement({ hostName, serviceType, serviceName: service.name, txt, port, interfaces });
-  if (identity && !hostMatchesSans(hostName, identity.certificate.subjectAltNames)) {
-    const warning = new ConfigError('HOSTNAME_MISMATCH', `advertising ${hostName}, but the certificate is valid for ${identity.certificate.subjectAltNames.map((s) => s.value).join(', ') || 'no names'}; clients dialling ${hostName} will reject it`, {
-      hint: `issue the identity with hosts: ['${hostName}'] or advertise a name it covers`,
-    });
-    queueMicrotask(() => {
-      if (ad.listenerCount('warning') > 0) ad.emit('warning', warning);
-      else process.emitWarning(warning.message, { type: 'LocalTlsWarning', code: 'HOSTNAME_MISMATCH' });
-    });
-  }
-  void ad._start(ipv6);
-  return ad;
+  return { ipv6, init: { hostName, serviceType, serviceName: service.name, txt, port, interfaces } };
 }
 
 function defaultHostName(identity: Identity | undefined): string {

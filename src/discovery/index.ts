@@ -13,7 +13,7 @@ export { isLocalName, parseServiceType, type ParsedServiceType } from './local-n
 export { MdnsCache, type CachedRecord, type CachedType } from './record-cache.js';
 export { resolveLocal, type ResolveLocalOptions, type LocalAddress } from './resolve.js';
 export { createLookup, lookup, type LookupFunction, type LookupOptions, type LookupCallback, type LookupAddress } from './lookup.js';
-export { advertise, Advertisement, type AdvertiseOptions, type AdvertiseTarget, type AdvertisedService, type AdvertisementState } from './advertise.js';
+export { advertise, checkAdvertiseOptions, Advertisement, type AdvertiseOptions, type AdvertiseTarget, type AdvertisedService, type AdvertisementState } from './advertise.js';
 export { browse, Browser, parseTxt, type BrowseOptions, type DiscoveredService } from './browse.js';
 export { createResolver, localResolver } from './resolver.js';
 export { isDiscoveredService, servicePinVerifier, serviceConnectArgs } from './service-endpoint.js';
