@@ -3,13 +3,14 @@
  * every client device" means for localtls. One PEM file per root, named by its fingerprint.
  */
 import { readdir, readFile, unlink } from 'node:fs/promises';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError, IdentityError, LocalTlsError, TrustError } from '../errors.js';
 import { describe, knownKeys, nonEmptyString } from '../internal/options.js';
 import { fsyncDirectory, writeFileAtomic } from '../internal/atomic-file.js';
 import { Certificate, type CertificateInput } from '../cert/certificate.js';
 import { withLock, type LockOptions } from './lock.js';
-import { checkPermissions } from './permissions.js';
+import { checkPermissions, checkStats } from './permissions.js';
 import { storePaths } from './paths.js';
 import { cleanStaleTemps, prepareDirectory } from './store-directory.js';
 
@@ -214,4 +215,51 @@ export class TrustStore {
     }
     return cert;
   }
+}
+
+const syncCache = new Map<string, { mtimeMs: number; ino: number; certificates: readonly Certificate[] }>();
+
+/**
+ * The installed roots, read synchronously — for code that assembles trust anchors where it cannot
+ * await (the default trust of `connect()`). Cached per directory and re-read only when the
+ * directory changes (every add/remove renames or unlinks a file in it), so a call costs one `stat`.
+ * A missing directory means no roots. Files that do not parse, are not CAs or do not match their
+ * name are skipped.
+ *
+ * @example
+ * ```ts
+ * const anchors = [...installedRootsSync(), ...trustRoots];
+ * ```
+ * @throws IdentityError INSECURE_PERMISSIONS when the directory or a file is group/other-writable (unless `allowInsecurePermissions`)
+ */
+export function installedRootsSync(options: { dir?: string; allowInsecurePermissions?: boolean } = {}): readonly Certificate[] {
+  const dir = resolve(options.dir ?? storePaths().trust);
+  let info;
+  try {
+    info = statSync(dir);
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new LocalTlsError('IO_ERROR', `trust store ${dir}: expected to read it; failed (${(cause as NodeJS.ErrnoException).code ?? 'error'})`, { cause });
+  }
+  if (!options.allowInsecurePermissions) checkStats(dir, info, 'not-writable');
+  const cached = syncCache.get(dir);
+  if (cached && cached.mtimeMs === info.mtimeMs && cached.ino === info.ino) return cached.certificates;
+  const certificates: Certificate[] = [];
+  for (const name of readdirSync(dir).filter((n) => n.endsWith(SUFFIX) && !n.startsWith('.')).sort()) {
+    const file = join(dir, name);
+    try {
+      if (!options.allowInsecurePermissions) checkStats(file, statSync(file), 'not-writable');
+      const cert = Certificate.from(readFileSync(file, 'utf8'));
+      if (cert.isCA && name === cert.fingerprintSha256.replace(/:/g, '').toLowerCase() + SUFFIX) certificates.push(cert);
+    } catch (error) {
+      if (error instanceof LocalTlsError && error.code === 'INSECURE_PERMISSIONS') throw error;
+      /* unreadable or damaged: not trusted */
+    }
+  }
+  const frozen = Object.freeze(certificates);
+  // On filesystems with coarse timestamps a change in the same tick would look unchanged: cache
+  // only directories whose last change is comfortably in the past.
+  if (Date.now() - info.mtimeMs > 2_000) syncCache.set(dir, { mtimeMs: info.mtimeMs, ino: info.ino, certificates: frozen });
+  else syncCache.delete(dir);
+  return frozen;
 }

@@ -1,7 +1,7 @@
 /** TrustStore: CA-only add (NOT_A_CA otherwise), list, remove, bundle, permissions. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmod, readdir, stat, writeFile } from 'node:fs/promises';
+import { chmod, readdir, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TrustStore } from '../../src/store/trust-store.js';
 import { Certificate } from '../../src/cert/certificate.js';
@@ -55,4 +55,28 @@ test('a group/other-writable trust directory → INSECURE_PERMISSIONS unless opt
   await TrustStore.open({ dir, allowInsecurePermissions: true });
   await chmod(dir, 0o755); // readable is fine for public roots
   await TrustStore.open({ dir });
+});
+
+test('installedRootsSync reads the installed roots, re-reading only after a change; missing dir → none', async (t) => {
+  const { dir, cleanup } = await makeTempDir();
+  t.after(cleanup);
+  const { installedRootsSync } = await import('../../src/store/trust-store.js');
+  const { ca, otherCa } = await testMaterial();
+  assert.deepEqual(installedRootsSync({ dir: join(dir, 'missing') }), []);
+  const trust = await TrustStore.open({ dir });
+  assert.deepEqual(installedRootsSync({ dir }), []);
+  await trust.add(ca.certificate);
+  assert.deepEqual(installedRootsSync({ dir }).map((c) => c.fingerprintSha256), [ca.certificate.fingerprintSha256]);
+  const past = new Date(Date.now() - 60_000);
+  await utimes(dir, past, past);
+  const first = installedRootsSync({ dir });
+  assert.equal(installedRootsSync({ dir }), first, 'cached while the directory is unchanged');
+  await trust.add(otherCa.certificate);
+  await trust.remove(ca.certificate.fingerprintSha256);
+  assert.deepEqual(installedRootsSync({ dir }).map((c) => c.fingerprintSha256), [otherCa.certificate.fingerprintSha256]);
+  if (process.platform !== 'win32') {
+    await chmod(dir, 0o777);
+    assert.throws(() => installedRootsSync({ dir }), { code: 'INSECURE_PERMISSIONS' });
+    assert.equal(installedRootsSync({ dir, allowInsecurePermissions: true }).length, 1);
+  }
 });
