@@ -5,6 +5,7 @@ import { parse as parsePlist } from 'plist';
 import { CertificateAuthority } from '../../src/index.js';
 import { rootMobileconfig, profileIdentifier } from '../../src/cli/enroll/mobileconfig.js';
 import { renderEnrollPage, fingerprintGroups } from '../../src/cli/enroll/enroll-page.js';
+import QRCode from 'qrcode';
 import { qrSvg, terminalQr } from '../../src/cli/enroll/qr.js';
 import { throwsWithCode } from '../helpers/assert-error.js';
 
@@ -94,4 +95,47 @@ test('QR codes: SVG with a path and a title; terminal rendering with and without
   const lines = plain.trimEnd().split('\n');
   assert.ok(lines.length > 10 && lines.every((line) => line.length === lines[0]!.length));
   assert.throws(() => qrSvg(''), TypeError);
+});
+
+/** The module matrix of `text`, as the qrcode package builds it (row-major booleans). */
+function matrixOf(text: string): boolean[][] {
+  const modules = QRCode.create(text, { errorCorrectionLevel: 'M' }).modules;
+  return Array.from({ length: modules.size }, (_, r) => Array.from({ length: modules.size }, (_, c) => modules.get(r, c) === 1));
+}
+
+test('the SVG and terminal QR codes draw exactly the symbol\'s modules, with a quiet zone', () => {
+  const text = 'http://192.168.1.20:8080/';
+  const expected = matrixOf(text);
+  const size = expected.length;
+
+  // SVG: each run "M{x} {y}h{n}v1h-{n}z" paints n dark modules; offset by the 4-module quiet zone.
+  const svg = qrSvg(text);
+  const fromSvg = expected.map((row) => row.map(() => false));
+  for (const m of svg.matchAll(/M(\d+) (\d+)h(\d+)v1h-\3z/g)) {
+    const [x, y, n] = [Number(m[1]) - 4, Number(m[2]) - 4, Number(m[3])];
+    for (let i = 0; i < n; i++) fromSvg[y]![x + i] = true;
+  }
+  assert.deepEqual(fromSvg, expected);
+  assert.match(svg, new RegExp(`viewBox="0 0 ${size + 8} ${size + 8}"`));
+
+  // Terminal without colour: light modules are ink; two rows per line; 4-module quiet zone.
+  const lines = terminalQr(text, { color: false }).trimEnd().split('\n');
+  const rows: boolean[][] = [];
+  for (const line of lines) {
+    const chars = [...line];
+    rows.push(chars.map((ch) => ch === '█' || ch === '▀'));
+    rows.push(chars.map((ch) => ch === '█' || ch === '▄'));
+  }
+  const fromTerminal = expected.map((row, r) => row.map((_, c) => !rows[r + 4]![c + 4]));
+  assert.deepEqual(fromTerminal, expected);
+  assert.ok(rows.slice(0, 4).every((row) => row.every(Boolean)), 'quiet zone on top is light');
+
+  // Terminal with colour: dark modules are ink (black on white); 2-module quiet zone.
+  const colourRows: boolean[][] = [];
+  for (const line of terminalQr(text).trimEnd().split('\n')) {
+    const chars = [...line.replace(/\x1b\[[0-9;]*m/g, '')];
+    colourRows.push(chars.map((ch) => ch === '█' || ch === '▀'));
+    colourRows.push(chars.map((ch) => ch === '█' || ch === '▄'));
+  }
+  assert.deepEqual(expected.map((row, r) => row.map((_, c) => colourRows[r + 2]![c + 2])), expected);
 });

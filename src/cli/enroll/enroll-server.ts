@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { Certificate, ConfigError, LocalTlsError } from '../../index.js';
 import { renderEnrollPage } from './enroll-page.js';
 import { rootMobileconfig, type MobileconfigOptions } from './mobileconfig.js';
@@ -17,7 +18,7 @@ export interface EnrollServerOptions {
   host: string;
   /** The TCP port; 0 picks a free one. Default: 0. */
   port?: number;
-  /** The URL shown on the page and in its QR code. Default: `http://<host>:<port>/` (IPv6 in brackets). Set it when binding a wildcard address or when devices reach the machine by name. */
+  /** The URL shown on the page and in its QR code. Default: `http://<host>:<port>/` (IPv6 in brackets); for a wildcard host (`0.0.0.0`, `::`) the first non-internal address of this machine. Set it when devices reach the machine by name. */
   publicUrl?: string;
   /** The CA name shown on the page. Default: the root's common name, else its subject. */
   caName?: string;
@@ -122,7 +123,7 @@ export async function startEnrollServer(options: EnrollServerOptions): Promise<E
 
   const address = server.address();
   const boundPort = typeof address === 'object' && address !== null ? address.port : port;
-  const url = options.publicUrl ?? `http://${formatHost(host)}:${boundPort}/`;
+  const url = options.publicUrl ?? `http://${formatHost(reachableHost(host))}:${boundPort}/`;
   const page = Buffer.from(renderEnrollPage(certificate, { url, caName: options.caName }), 'utf8');
 
   resources.set('/', {
@@ -167,6 +168,14 @@ function handle(resources: Map<string, Resource>, req: IncomingMessage, res: Ser
 function send(res: ServerResponse, method: string, status: number, headers: Record<string, string>, body: Buffer): void {
   res.writeHead(status, { ...COMMON_HEADERS, ...headers, 'Content-Length': String(body.length) });
   res.end(method === 'HEAD' ? undefined : body);
+}
+
+/** For a wildcard bind (0.0.0.0, ::), the first non-internal address, so the URL works from a phone. */
+function reachableHost(host: string): string {
+  if (host !== '0.0.0.0' && host !== '::') return host;
+  const all = Object.values(networkInterfaces()).flatMap((list) => list ?? []).filter((a) => !a.internal);
+  const pick = all.find((a) => a.family === 'IPv4') ?? (host === '::' ? all.find((a) => a.family === 'IPv6' && !a.address.startsWith('fe80')) : undefined);
+  return pick?.address ?? host;
 }
 
 function formatHost(host: string): string {
