@@ -5,12 +5,12 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import * as asnX509 from '@peculiar/asn1-x509';
 import { IdentityError, LocalTlsError } from '../errors.js';
-import { isBinary, sha256, toBytes, toColonHex, toHex, type BinaryInput } from '../internal/bytes.js';
-import { expectSingleSequence, readTlv } from '../internal/der.js';
+import { isBinary, sha256, toArrayBuffer, toBytes, toColonHex, toHex, type BinaryInput } from '../internal/bytes.js';
 import { decodePem, encodePem, looksLikePem } from '../internal/pem.js';
 import { checkInputSize, DEFAULT_MAX_DER_BYTES, DEFAULT_MAX_PEM_CHARS, type SizeLimitOptions } from '../internal/limits.js';
 import { describe } from '../internal/options.js';
-import { commonNameOf, formatName } from './distinguished-name.js';
+import { commonNameOfRdns, formatRdns, parseNameDer } from './distinguished-name.js';
+import { readCertificateStructure } from './certificate-structure.js';
 import type { SubjectAltName } from './host-name.js';
 import { parseGeneralName, parseNameConstraints, type NameConstraints } from './general-names.js';
 import { verifyCertificateSignature } from './signature.js';
@@ -27,23 +27,6 @@ export interface CertificateExtension {
   critical: boolean;
   /** The DER of extnValue's contents. */
   value: Uint8Array;
-}
-
-/**
- * The exact bytes of issuer, subject and subjectPublicKeyInfo inside a TBSCertificate, sliced from
- * the original DER (no re-encoding, so they match what was signed and hashed).
- */
-function tbsFieldSlices(der: Uint8Array, start: number, end: number): { issuer: Uint8Array; subject: Uint8Array; spki: Uint8Array } {
-  const fields: Uint8Array[] = [];
-  for (let offset = start; offset < end && fields.length < 7;) {
-    const tlv = readTlv(der, offset, 'certificate');
-    fields.push(der.subarray(tlv.start, tlv.end));
-    offset = tlv.end;
-  }
-  const base = fields[0]?.[0] === 0xa0 ? 1 : 0; // optional [0] version
-  const [issuer, , subject, spki] = [fields[base + 2], fields[base + 3], fields[base + 4], fields[base + 5]];
-  if (!issuer || !subject || !spki) throw new IdentityError('MALFORMED', 'certificate: expected issuer, validity, subject and public key in tbsCertificate; found fewer fields');
-  return { issuer, subject, spki };
 }
 
 /** Extensions localtls understands (anything else that is critical makes a chain untrusted). */
@@ -123,32 +106,32 @@ export class Certificate {
   readonly #spkiAlgorithmOid: string;
 
   private constructor(der: Uint8Array) {
-    const outer = expectSingleSequence(der, 'certificate');
-    const tbs = readTlv(der, outer.contentStart, 'certificate');
-    let parsed: asnX509.Certificate;
-    try {
-      parsed = AsnConvert.parse(der, asnX509.Certificate);
-    } catch (cause) {
-      throw new IdentityError('MALFORMED', `certificate: expected an X.509 certificate (RFC 5280); found ${der.length} bytes that do not decode as one`, { cause });
-    }
-    const t = parsed.tbsCertificate;
-    const fields = tbsFieldSlices(der, tbs.contentStart, tbs.end);
+    const structure = readCertificateStructure(der);
     this.der = der;
-    this.tbs = der.subarray(tbs.start, tbs.end);
-    this.subject = formatName(t.subject);
-    this.issuer = formatName(t.issuer);
-    this.commonName = commonNameOf(t.subject);
-    this.subjectDer = fields.subject;
-    this.issuerDer = fields.issuer;
-    this.serialNumber = toHex(new Uint8Array(t.serialNumber)).replace(/^(00)+(?=.)/, '');
-    this.notBefore = t.validity.notBefore.getTime();
-    this.notAfter = t.validity.notAfter.getTime();
-    this.signatureAlgorithmOid = parsed.signatureAlgorithm.algorithm;
-    this.signatureScheme = Object.freeze(signatureScheme(parsed.signatureAlgorithm));
+    this.tbs = structure.tbs;
+    const subjectRdns = parseNameDer(structure.subject);
+    this.subject = formatRdns(subjectRdns);
+    this.issuer = formatRdns(parseNameDer(structure.issuer));
+    this.commonName = commonNameOfRdns(subjectRdns);
+    this.subjectDer = structure.subject;
+    this.issuerDer = structure.issuer;
+    this.serialNumber = toHex(structure.serial).replace(/^(00)+(?=.)/, '');
+    this.notBefore = structure.notBefore;
+    this.notAfter = structure.notAfter;
+    const algorithm = new asnX509.AlgorithmIdentifier({
+      algorithm: structure.signatureAlgorithm.oid,
+      ...(structure.signatureAlgorithm.parameters ? { parameters: toArrayBuffer(structure.signatureAlgorithm.parameters) } : {}),
+    });
+    this.signatureAlgorithmOid = algorithm.algorithm;
+    try {
+      this.signatureScheme = Object.freeze(signatureScheme(algorithm));
+    } catch (cause) {
+      throw new IdentityError('MALFORMED', `certificate: the ${algorithm.algorithm} signature parameters do not decode`, { cause });
+    }
     this.signatureAlgorithm = this.signatureScheme.name;
-    this.signature = new Uint8Array(parsed.signatureValue);
-    this.spki = fields.spki;
-    this.#spkiAlgorithmOid = t.subjectPublicKeyInfo.algorithm.algorithm;
+    this.signature = structure.signature;
+    this.spki = structure.spki;
+    this.#spkiAlgorithmOid = structure.spkiAlgorithmOid;
     const spkiHash = sha256(this.spki);
     this.spkiSha256 = { base64: Buffer.from(spkiHash).toString('base64'), hex: toHex(spkiHash) };
     this.fingerprintSha256 = toColonHex(sha256(der));
@@ -164,12 +147,12 @@ export class Certificate {
     let aki: string | undefined;
     const seen = new Set<string>();
     try {
-      for (const ext of t.extensions ?? []) {
-        const value = new Uint8Array(ext.extnValue.buffer);
-        if (seen.has(ext.extnID)) throw new Error(`extension ${ext.extnID} appears twice`);
-        seen.add(ext.extnID);
-        extensions.push({ oid: ext.extnID, critical: ext.critical, value });
-        switch (ext.extnID) {
+      for (const ext of structure.extensions) {
+        const value = ext.value;
+        if (seen.has(ext.oid)) throw new Error(`extension ${ext.oid} appears twice`);
+        seen.add(ext.oid);
+        extensions.push({ oid: ext.oid, critical: ext.critical, value });
+        switch (ext.oid) {
           case asnX509.id_ce_subjectAltName:
             sans = Array.from(AsnConvert.parse(value, asnX509.SubjectAlternativeName), parseGeneralName)
               .filter((n): n is SubjectAltName => n !== undefined && ['dns', 'ip', 'email', 'uri'].includes(n.type)) as SubjectAltName[];

@@ -53,7 +53,7 @@ test('malformed input gives MALFORMED with what was expected and found', () => {
     [der.subarray(0, der.length - 10), /truncated/],
     [new Uint8Array([...der, 0, 0]), /trailing data/],
     [new Uint8Array([0x31, 0x03, 1, 2, 3]), /expected a DER SEQUENCE/],
-    [new Uint8Array([0x30, 0x03, 2, 1, 1]), /expected an X.509 certificate/],
+    [new Uint8Array([0x30, 0x03, 2, 1, 1]), /expected tbsCertificate, signatureAlgorithm, signatureValue; found 1 elements/],
     ['not a certificate', /without a BEGIN line/],
     ['-----BEGIN CERTIFICATE-----\nAAAA', /BEGIN lines but only 0 complete blocks/],
     ['-----BEGIN CERTIFICATE-----\n%%%%\n-----END CERTIFICATE-----\n', /expected base64/],
@@ -69,4 +69,17 @@ test('malformed input gives MALFORMED with what was expected and found', () => {
 test('every single-byte truncation of a certificate is refused as MALFORMED, never a crash', () => {
   const der = identity.certificate.toDER();
   for (let length = 0; length < der.length; length += 7) throwsWithCode(() => Certificate.from(der.subarray(0, length)), 'MALFORMED');
+});
+
+test('structure checks: mismatched inner/outer signature algorithms, bad times and v1 extensions are MALFORMED', () => {
+  const der = Buffer.from(identity.certificate.toDER());
+  // the outer signatureAlgorithm follows tbsCertificate; change its OID's last byte (ecdsa-with-SHA256 -> SHA384)
+  const outerAlg = der.lastIndexOf(Buffer.from([0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02]));
+  const mismatched = Buffer.from(der);
+  mismatched[outerAlg + 9] = 0x03;
+  assert.match(throwsWithCode(() => Certificate.from(mismatched), 'MALFORMED').message, /same signature algorithm inside and outside/);
+  const badTime = Buffer.from(der);
+  const utc = badTime.indexOf(0x17, badTime.indexOf(0x17) + 1);
+  badTime[utc + 2 + 2] = 0x31; badTime[utc + 2 + 3] = 0x33; // month 13
+  assert.match(throwsWithCode(() => Certificate.from(badTime), 'MALFORMED').message, /real calendar time|UTCTime/);
 });
