@@ -222,7 +222,9 @@ export class Listener extends EventEmitter {
     conn.on('state', (state, error?: LocalTlsError) => {
       if (state === 'failed' && error && !this.#connections.has(conn)) this.#reportHandshakeError(error, socket);
     });
-    if (!this.#o.requestCertificate) { finish(undefined); return; }
+    // Deferred one turn: a TLS 1.3 socket ended synchronously inside 'secureConnection' loses its
+    // close_notify (the peer sees an unexpected EOF) on Node 20.
+    if (!this.#o.requestCertificate) { setImmediate(finish, undefined); return; }
     verifyPeer({
       side: 'server', peerCertificates: chain, host: conn.host, port: conn.port, serverName, protocol, alpn, resumed,
       anchors: this.#o.anchors.load, defaultPolicy: { kind: 'ssl', server: false }, hook: this.#o.verify, timeoutMs: this.#o.verifyTimeout,
