@@ -67,3 +67,14 @@ test('localtlsHome: LOCALTLS_HOME, XDG_DATA_HOME, platform defaults; storePaths 
   assert.equal(localtlsHome({ env: {}, platform: 'darwin', home: '/Users/ana' }), '/Users/ana/Library/Application Support/localtls');
   assert.deepEqual(storePaths('/srv/desk'), { home: '/srv/desk', identities: '/srv/desk/identities', trust: '/srv/desk/trust', knownHosts: '/srv/desk/known_hosts.json' });
 });
+
+test('expiryWarning: a sentence within 30 days (or the given window), undefined otherwise', async () => {
+  const { expiryWarning } = await import('../../src/store/expiry.js');
+  const { testMaterial } = await import('./store-fixtures.js');
+  const { a } = await testMaterial();
+  const notAfter = a.certificate.notAfter.getTime();
+  assert.equal(expiryWarning(a, { time: new Date(notAfter - 31 * 86_400_000) }), undefined);
+  assert.match(expiryWarning(a, { time: new Date(notAfter - 29.5 * 86_400_000) })!, /expires on .* \(in 30 day\(s\)\)/);
+  assert.match(expiryWarning(a.withFriendlyName('desk'), { time: new Date(notAfter + 1000) })!, /identity "desk" .* expired on/);
+  assert.equal(expiryWarning(a, { withinDays: 10, time: new Date(notAfter - 20 * 86_400_000) }), undefined);
+});
