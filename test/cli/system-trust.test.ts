@@ -4,7 +4,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { chmod, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CertificateAuthority, Certificate } from '../../src/index.js';
@@ -148,12 +149,28 @@ test('misuse: a leaf certificate is NOT_A_CA; an unknown platform is INVALID_OPT
   await rejectsWithCode(() => uninstallSystemTrust(root, { rootDir: '', dryRun: true }), 'INVALID_OPTION');
 });
 
-test('a file that cannot be written is IO_ERROR with a sudo hint', { skip: process.platform === 'win32' || process.getuid?.() === 0 ? 'needs a non-root POSIX user' : false }, async () => {
+test('a file that cannot be written is IO_ERROR with a sudo hint (run as an unprivileged user)', async () => {
   const { dir, cleanup } = await makeTempDir();
   try {
     await mkdir(join(dir, 'usr/local/share'), { recursive: true, mode: 0o555 });
-    const error = await rejectsWithCode(() => installSystemTrust(root, { rootDir: dir, platform: 'debian', nss: false }), 'IO_ERROR');
-    assert.match(error.hint ?? '', /sudo/);
+    await chmod(dir, 0o755);
+    // Root may write anywhere, so the attempt runs in a child process that drops to 'nobody' when we are root.
+    const moduleUrl = new URL('../../src/cli/system-trust/index.js', import.meta.url).href;
+    const script = `
+      const { installSystemTrust } = await import(${JSON.stringify(moduleUrl)});
+      const { Certificate } = await import(${JSON.stringify(new URL('../../src/index.js', import.meta.url).href)});
+      try { await installSystemTrust(Certificate.from(process.env.ROOT_PEM), { rootDir: process.env.ROOT_DIR, platform: 'debian', nss: false }); console.log(JSON.stringify({ ok: true })); }
+      catch (e) { console.log(JSON.stringify({ code: e.code, hint: e.hint })); }`;
+    const asRoot = process.getuid?.() === 0;
+    const output = await new Promise<string>((resolve, reject) => {
+      execFile(process.execPath, ['--input-type=module', '-e', script], {
+        env: { ...process.env, ROOT_PEM: root.toPEM(), ROOT_DIR: dir }, timeout: 30_000,
+        ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
+      }, (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)));
+    });
+    const result = JSON.parse(output.trim().split('\n').pop()!) as { code?: string; hint?: string };
+    assert.equal(result.code, 'IO_ERROR');
+    assert.match(result.hint ?? '', /sudo/);
   } finally {
     await cleanup();
   }
