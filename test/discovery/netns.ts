@@ -59,7 +59,8 @@ export function createTwoHosts(tag: string): TwoHosts {
       ip(['netns', 'add', h.ns]);
       live.add(h.ns);
       // IPv6 link-local addresses usable at once (no duplicate-address detection delay)
-      spawnSync('ip', ['netns', 'exec', h.ns, 'sysctl', '-qw', 'net.ipv6.conf.all.accept_dad=0', 'net.ipv6.conf.default.accept_dad=0']);
+      // (written to /proc directly: no dependency on procps' sysctl)
+      spawnSync('ip', ['netns', 'exec', h.ns, 'sh', '-c', 'echo 0 > /proc/sys/net/ipv6/conf/all/accept_dad; echo 0 > /proc/sys/net/ipv6/conf/default/accept_dad'], { timeout: 10_000 });
       ip(['-n', h.ns, 'link', 'set', 'lo', 'up']);
     }
     // Created inside namespace A with its peer directly in B: it never exists in the host namespace.
