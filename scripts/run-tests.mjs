@@ -26,7 +26,10 @@ if (files.length === 0) {
   process.exit(1);
 }
 console.log(`running ${files.length} test files on Node ${process.version}`);
+// mDNS in tests: loopback only, unless a test (the network-namespace ones) says otherwise.
+const env = { ...process.env, LOCALTLS_MDNS_INTERFACES: process.env.LOCALTLS_MDNS_INTERFACES ?? '127.0.0.1' };
 const result = spawnSync(process.execPath, ['--test', '--test-concurrency=2', '--test-reporter=spec', ...files], {
   stdio: 'inherit',
+  env,
 });
 process.exit(result.status ?? 1);

@@ -14,6 +14,7 @@ import type { Identity } from '../identity/identity.js';
 import { hostMatchesSans } from '../cert/name-match.js';
 import { describe, integerIn, knownKeys, booleanOption } from '../internal/options.js';
 import { parseServiceType, validateAdvertisedHostName, type ParsedServiceType } from './local-name.js';
+import { interfacesFromEnvironment } from './mdns-session.js';
 
 /** What can be advertised: anything with a port, ideally with the identity it serves. */
 export interface AdvertiseTarget {
@@ -277,7 +278,8 @@ function validateTxt(txt: unknown): Record<string, string> {
   return out;
 }
 
-function advertiseInterfaces(option: string | readonly string[] | undefined): string[] {
+function advertiseInterfaces(requested: string | readonly string[] | undefined): string[] {
+  const option = requested ?? interfacesFromEnvironment();
   const table = networkInterfaces();
   if (option === undefined) {
     const names = Object.entries(table).filter(([, infos]) => (infos ?? []).length > 0 && !(infos ?? []).some((i) => i.internal)).map(([name]) => name);

@@ -21,10 +21,22 @@ export interface MdnsInterface {
 }
 
 /**
- * Turns the `interface` option (names or IPv4 addresses) into interfaces. Default: every
- * non-loopback interface with an IPv4 address, or loopback when there is none.
+ * The operator's default interfaces from `LOCALTLS_MDNS_INTERFACES` (comma-separated names or IPv4
+ * addresses), or undefined when it is unset or empty. The test runner sets it to 127.0.0.1 so that
+ * no test can multicast on a real interface by accident.
  */
-export function resolveInterfaces(option: string | readonly string[] | undefined, optionName = 'interface'): MdnsInterface[] {
+export function interfacesFromEnvironment(): string[] | undefined {
+  const value = process.env.LOCALTLS_MDNS_INTERFACES?.trim();
+  return value ? value.split(',').map((part) => part.trim()).filter(Boolean) : undefined;
+}
+
+/**
+ * Turns the `interface` option (names or IPv4 addresses) into interfaces. Default:
+ * `LOCALTLS_MDNS_INTERFACES` when set, else every non-loopback interface with an IPv4 address, or
+ * loopback when there is none.
+ */
+export function resolveInterfaces(requested: string | readonly string[] | undefined, optionName = 'interface'): MdnsInterface[] {
+  const option = requested ?? interfacesFromEnvironment();
   const table = networkInterfaces();
   const all: MdnsInterface[] = [];
   for (const [name, infos] of Object.entries(table)) {

@@ -92,7 +92,7 @@ export class Agent {
   constructor(host: Host, env: Record<string, string> = {}) {
     this.child = spawn('ip', ['netns', 'exec', host.ns, process.execPath, AGENT], {
       stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, ...env, LOCALTLS_TEST_NETNS: host.ns },
+      env: { ...process.env, LOCALTLS_MDNS_INTERFACES: '', ...env, LOCALTLS_TEST_NETNS: host.ns },
     });
     this.child.stderr!.setEncoding('utf8').on('data', (d: string) => { this.stderr = (this.stderr + d).slice(-8000); });
     createInterface({ input: this.child.stdout! }).on('line', (line) => {
