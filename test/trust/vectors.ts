@@ -19,6 +19,7 @@ export const TIME = new Date('2030-01-01T00:00:00Z');
 
 /** True when the openssl CLI can be run. */
 export const HAVE_OPENSSL = spawnSync('openssl', ['version']).status === 0;
+if (!HAVE_OPENSSL) throw new Error('the openssl CLI is required by the trust tests (apt-get install openssl; .ci/run installs it)');
 
 /**
  * Runs `openssl verify -x509_strict -partial_chain -attime T` with the anchors as CAfile and the
