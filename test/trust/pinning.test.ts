@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { ConfigError } from '../../src/errors.js';
 import { Certificate } from '../../src/cert/certificate.js';
 import { checkPins, evaluateTrust, pinnedKeys, spkiSha256, type TrustPolicy, type TrustResult, type VerifyContext } from '../../src/trust/index.js';
-import { HAVE_OPENSSL, pem, TIME, VECTORS } from './vectors.js';
+import { pem, TIME, VECTORS } from './vectors.js';
 
 const certs = (...names: string[]) => names.map((n) => Certificate.from(pem(n)));
 
