@@ -1,12 +1,13 @@
 /**
  * Trust anchors for peer verification: the roots the caller passed, plus (for clients, by default)
- * the system roots node:tls ships. This is the one place anchors are assembled, so a trust store
- * can be added here later without touching the listener or the client.
+ * the roots installed in the trust store (TrustStore) and the system roots node:tls ships. This is
+ * the one place anchors are assembled.
  */
 import { rootCertificates } from 'node:tls';
 import { Certificate, type CertificateInput } from '../cert/certificate.js';
 import { ConfigError } from '../errors.js';
 import { describe } from '../internal/options.js';
+import { installedRootsSync } from '../store/trust-store.js';
 
 /** Where anchors come from. */
 export interface AnchorOptions {
@@ -14,6 +15,12 @@ export interface AnchorOptions {
   trustRoots?: readonly CertificateInput[];
   /** Include node:tls's bundled root certificates. Default: true for clients, false for listeners. */
   systemRoots?: boolean;
+  /**
+   * Include the roots installed in a trust store (see TrustStore): true = the default store
+   * (`<localtls home>/trust`), a string = that directory, false = none. Read when the options are
+   * resolved (cached until the directory changes). Default: true for clients, false for listeners.
+   */
+  trustStore?: boolean | string;
 }
 
 /** Resolved anchors and a stable key describing them (used in session-cache keys). */
@@ -54,6 +61,11 @@ export function resolveAnchors(options: AnchorOptions, systemDefault: boolean, n
     try { return Certificate.from(root); }
     catch (cause) { throw new ConfigError('INVALID_OPTION', `${name}[${i}]: expected a certificate (PEM, DER or Certificate); found ${describe(root)}`, { cause }); }
   });
+  const store = options.trustStore ?? systemDefault;
+  if (typeof store !== 'boolean' && (typeof store !== 'string' || store.length === 0)) {
+    throw new ConfigError('INVALID_OPTION', `trustStore: expected true, false or a trust store directory; found ${describe(store)}`);
+  }
+  if (store !== false) own.push(...installedRootsSync(typeof store === 'string' ? { dir: store } : {}));
   const system = options.systemRoots ?? systemDefault;
   const key = own.map((c) => c.fingerprintSha256).sort().join(',') + (system ? '+system' : '');
   let resolved: ResolvedAnchors | undefined;

@@ -14,6 +14,8 @@ import { DEFAULT_MAX_MESSAGE_SIZE } from './framing.js';
  *
  * - `trustRoots`: roots to trust besides the system roots (your local CA). Default none.
  * - `systemRoots`: also trust node:tls's bundled public roots. Default true.
+ * - `trustStore`: also trust the roots installed in the trust store (`TrustStore`): true = the
+ *   default store (`<localtls home>/trust`, `LOCALTLS_HOME` honoured), a directory, or false. Default true.
  * - `verify`: a hook that decides instead of the default verifier (the SSL policy for the dialed host).
  * - `verifyTimeout`: how long the hook may take. Default 10 000.
  * - `identity`: a client certificate for listeners that ask for one (mutual TLS). Default none.
@@ -40,6 +42,7 @@ import { DEFAULT_MAX_MESSAGE_SIZE } from './framing.js';
 export interface ConnectOptions {
   trustRoots?: readonly CertificateInput[];
   systemRoots?: boolean;
+  trustStore?: boolean | string;
   verify?: TlsVerifyHook;
   verifyTimeout?: number;
   identity?: Identity;
@@ -55,7 +58,7 @@ export interface ConnectOptions {
   maxMessageSize?: number;
 }
 
-const KNOWN = ['trustRoots', 'systemRoots', 'verify', 'verifyTimeout', 'identity', 'minVersion', 'alpn', 'serverName', 'handshakeTimeout', 'connectTimeout', 'lookup', 'retry', 'resumption', 'sessionCache', 'maxMessageSize'];
+const KNOWN = ['trustRoots', 'systemRoots', 'trustStore', 'verify', 'verifyTimeout', 'identity', 'minVersion', 'alpn', 'serverName', 'handshakeTimeout', 'connectTimeout', 'lookup', 'retry', 'resumption', 'sessionCache', 'maxMessageSize'];
 const MAX_MS = 24 * 3600 * 1000;
 
 /** Validated connect options with defaults filled in (internal). */
@@ -116,7 +119,7 @@ export function resolveConnectOptions(host: unknown, port: unknown, options: Con
   return {
     host: bare,
     port: port as number,
-    anchors: resolveAnchors({ trustRoots: o.trustRoots, systemRoots: o.systemRoots }, true),
+    anchors: resolveAnchors({ trustRoots: o.trustRoots, systemRoots: o.systemRoots, trustStore: o.trustStore }, true),
     verify: o.verify === undefined ? undefined : functionOption<TlsVerifyHook>('verify', o.verify),
     verifyTimeout: o.verifyTimeout === undefined ? DEFAULT_VERIFY_TIMEOUT_MS : integerIn('verifyTimeout', o.verifyTimeout, 1, MAX_MS),
     identity: o.identity,

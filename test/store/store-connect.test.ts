@@ -1,0 +1,93 @@
+/**
+ * The stores through real connections: connect() trusts the installed roots by default, and
+ * tofu() as a verify hook (first use records, same key passes, new key fails, removal resets).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { connect, createListener, LocalTlsError } from '../../src/index.js';
+import { TrustStore } from '../../src/store/trust-store.js';
+import { KnownHosts, tofu } from '../../src/store/known-hosts.js';
+import { SessionCache } from '../../src/tls/session-cache.js';
+import type { Identity } from '../../src/identity/identity.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+import { testMaterial } from './store-fixtures.js';
+
+const lookup = () => ['127.0.0.1'];
+
+async function withListener<T>(identity: Identity, port: number, fn: (port: number) => Promise<T>): Promise<T> {
+  const listener = createListener({ identity, port, host: '127.0.0.1' });
+  listener.on('connection', (conn) => conn.cancel());
+  await listener.ready;
+  try {
+    return await fn(listener.port);
+  } finally {
+    listener.cancel({ force: true });
+    const start = Date.now();
+    while (listener.openSocketCount > 0 && Date.now() - start < 3000) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function attempt(port: number, options: Record<string, unknown>): Promise<LocalTlsError | undefined> {
+  const conn = connect('listener-name.local', port, { lookup, sessionCache: new SessionCache(), ...options });
+  try {
+    await conn.ready;
+    return undefined;
+  } catch (error) {
+    assert.ok(error instanceof LocalTlsError, String(error));
+    return error;
+  } finally {
+    conn.cancel();
+  }
+}
+
+test('connect() with no trustRoots fails NOT_TRUSTED (hint: install the root) before trustStore.add(root), succeeds after', async (t) => {
+  const { dir, cleanup } = await makeTempDir();
+  const saved = process.env.LOCALTLS_HOME;
+  process.env.LOCALTLS_HOME = dir;
+  t.after(async () => {
+    if (saved === undefined) delete process.env.LOCALTLS_HOME; else process.env.LOCALTLS_HOME = saved;
+    await cleanup();
+  });
+  const { ca, a } = await testMaterial();
+  await withListener(a, 0, async (port) => {
+    const before = await attempt(port, {});
+    assert.equal(before?.code, 'CERTIFICATE_VERIFY_FAILED');
+    assert.equal(before?.details?.trustCode, 'NOT_TRUSTED');
+    assert.match(before?.hint ?? '', /trust store|trustRoots/);
+    const trust = await TrustStore.open();
+    assert.equal(trust.dir, join(dir, 'trust'));
+    await trust.add(ca.certificate);
+    assert.equal(await attempt(port, {}), undefined);
+    // narrowing: trustStore: false leaves the installed roots out
+    assert.equal((await attempt(port, { trustStore: false }))?.details?.trustCode, 'NOT_TRUSTED');
+    await trust.remove(ca.certificate.fingerprintSha256);
+    assert.equal((await attempt(port, {}))?.details?.trustCode, 'NOT_TRUSTED');
+  });
+});
+
+test('tofu() through connect(): first use records, same key passes, a new key fails with KNOWN_HOST_CHANGED, removal resets', async (t) => {
+  const { dir, cleanup } = await makeTempDir();
+  t.after(cleanup);
+  const { a, b } = await testMaterial();
+  const file = join(dir, 'known_hosts.json');
+  const port = await withListener(a, 0, async (p) => {
+    assert.equal(await attempt(p, { verify: tofu({ file }) }), undefined);
+    assert.equal(await attempt(p, { verify: tofu({ file }) }), undefined);
+    return p;
+  });
+  const known = await KnownHosts.open({ file });
+  assert.equal((await known.get('listener-name.local', port))?.spkiSha256, a.certificate.spkiSha256.base64);
+  await withListener(b, port, async () => {
+    const error = await attempt(port, { verify: tofu({ file }) });
+    assert.ok(error, 'a new key must fail');
+    // the transport reports a throwing hook as VERIFY_HOOK_ERROR (cause: the TrustError); either way the code is visible
+    assert.ok(['VERIFY_HOOK_ERROR', 'CERTIFICATE_VERIFY_FAILED', 'KNOWN_HOST_CHANGED'].includes(error.code), error.code);
+    assert.match(error.message, /KNOWN_HOST_CHANGED/);
+    assert.ok(error.message.includes(a.certificate.fingerprintSha256) && error.message.includes(b.certificate.fingerprintSha256));
+    await known.remove('listener-name.local', port);
+    assert.equal(await attempt(port, { verify: tofu({ file }) }), undefined);
+  });
+  assert.equal((await known.get('listener-name.local', port))?.spkiSha256, b.certificate.spkiSha256.base64);
+});
