@@ -118,7 +118,7 @@ class Dialer implements ConnectionDriver {
   #tcp(address: string, family: 4 | 6): Promise<Socket> {
     const peer = `${this.#o.host}:${this.#o.port}${address === this.#o.host ? '' : ` via ${address}`}`;
     return new Promise((resolve, reject) => {
-      const raw = netConnect({ host: address, port: this.#o.port, family, noDelay: true });
+      const raw = netConnect({ host: address, port: this.#o.port, family, noDelay: true, allowHalfOpen: true });
       this.#pending = raw;
       const timer = setTimeout(() => {
         raw.destroy();
@@ -142,6 +142,8 @@ class Dialer implements ConnectionDriver {
       ...(o.alpn ? { ALPNProtocols: o.alpn } : {}),
       ...(o.identity ? o.identity.tlsOptions() : {}),
       ...(entry ? { session: entry.session } : {}),
+      // send({ final }) half-closes; the peer may still answer (node:tls passes this to the TLSSocket).
+      ...({ allowHalfOpen: true } as object),
     });
     conn[kAttach](socket, raw, o.identity !== undefined);
     this.#handshakeTimer = setTimeout(() => {

@@ -379,7 +379,12 @@ export class Connection extends EventEmitter {
       if (this.#machine.terminal) return;
       this[kFail](mapSocketError(error, this.#rejectionContext()));
     });
-    socket.on('end', () => { if (this.#rejectionContext().phase === 'established') this.#buffer.end(); });
+    socket.on('end', () => {
+      if (this.#machine.terminal) return;
+      const ctx = this.#rejectionContext();
+      if (ctx.phase === 'established') this.#buffer.end();
+      else this[kFail](prematureClose(ctx));
+    });
     socket.on('close', () => {
       if (this.#machine.terminal) return;
       if (this.#phase !== 'established') { this[kFail](prematureClose(this.#rejectionContext())); return; }

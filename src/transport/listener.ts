@@ -65,7 +65,7 @@ export class Listener extends EventEmitter {
     this.ready = new Promise<void>((resolve, reject) => { this.#resolveReady = resolve; this.#rejectReady = reject; });
     this.ready.catch(noop);
     this.#machine = new StateMachine<ListenerState>('setup', LISTENER_TRANSITIONS, (state, error) => this.emit('state', state, error));
-    this.#server = createServer({ ...this.#contextOptions(), handshakeTimeout: this.#o.handshakeTimeout, ...serverVerificationOptions(this.#o.requestCertificate) });
+    this.#server = createServer({ ...this.#contextOptions(), allowHalfOpen: true, noDelay: true, handshakeTimeout: this.#o.handshakeTimeout, ...serverVerificationOptions(this.#o.requestCertificate) });
     if (this.#o.maxConnections !== undefined) this.#server.maxConnections = this.#o.maxConnections;
     this.#server.on('connection', (raw: Socket) => this.#onTcp(raw));
     this.#server.on('tlsClientError', (error: Error, socket: TLSSocket) => {
