@@ -9,7 +9,7 @@
  * (resumed ones included) and the transport holds all application data until it answers.
  */
 import type { Certificate } from '../cert/certificate.js';
-import { ConnectionError, LocalTlsError } from '../errors.js';
+import { ConnectionError, LocalTlsError, TrustError } from '../errors.js';
 import { canonicalHost } from '../cert/name-match.js';
 import type { TrustPolicy, TrustResult } from '../trust/index.js';
 import type { ResolvedAnchors } from './anchors.js';
@@ -61,8 +61,9 @@ export type VerifyOutcome = { ok: true; trustResult: TrustResult | undefined } |
 
 /**
  * Runs the verification exactly once: the hook when given, otherwise the default verifier
- * (`evaluate(defaultPolicy)` against the anchors). Never throws and never rejects: a throwing hook
- * becomes VERIFY_HOOK_ERROR, a hook that does not answer within `timeoutMs` VERIFY_TIMEOUT, a refusal
+ * (`evaluate(defaultPolicy)` against the anchors). Never throws and never rejects: a hook throwing
+ * a TrustError (a refusal with a reason, such as tofu()'s KNOWN_HOST_CHANGED) becomes
+ * CERTIFICATE_VERIFY_FAILED with `details.trustCode` = its code; any other throw becomes VERIFY_HOOK_ERROR, a hook that does not answer within `timeoutMs` VERIFY_TIMEOUT, a refusal
  * CERTIFICATE_VERIFY_FAILED with the TrustResult in `details.trustResult`.
  *
  * @example
@@ -91,6 +92,10 @@ export async function verifyPeer(request: VerifyRequest): Promise<VerifyOutcome>
   try {
     answer = await Promise.race([Promise.resolve().then(() => request.hook!(context)), timeout]);
   } catch (cause) {
+    // A TrustError is a deliberate refusal with a reason (e.g. tofu()'s KNOWN_HOST_CHANGED), not a bug in the hook.
+    if (cause instanceof TrustError) {
+      return fail('CERTIFICATE_VERIFY_FAILED', `the verify hook refused ${who}: ${cause.code}: ${cause.message}`, cause.hint, cause, { trustCode: cause.code, ...cause.details });
+    }
     return fail('VERIFY_HOOK_ERROR', `the verify hook threw while checking ${who}: ${messageOf(cause)}`, 'fix the exception in your verify hook; the connection was closed without exchanging data', cause);
   } finally {
     clearTimeout(timer);
