@@ -47,7 +47,9 @@ for (const address of HOSTS) {
         assert.equal(evil.state, 'failed');
         assert.equal(evil.error?.code, 'CERTIFICATE_VERIFY_FAILED');
         assert.equal((evil.error?.details?.trustResult as { error?: { code: string } }).error?.code, 'HOSTNAME_MISMATCH');
-        assert.deepEqual(seen.at(-1), { host: 'evil.local', resumed: true }, 'the replayed session did resume, and was verified for the new name');
+        assert.equal(seen.at(-1)?.host, 'evil.local', 'verified for the new name');
+        // Node 20 resumes the replayed session (the pitfall); newer Node lines refuse to resume it upstream.
+        if (Number(process.versions.node.split('.')[0]) < 22) assert.equal(seen.at(-1)?.resumed, true, 'the replayed session did resume on Node 20');
         assert.equal(cache.get(evilKey), undefined, 'a refused session is forgotten');
       } finally {
         await closeListener(listener);
