@@ -4,4 +4,4 @@
  * @packageDocumentation
  */
 import '../internal/crypto-engine.js';
-export {};
+export { acceptAnyPeerCertificate_INSECURE, skipHostnameCheck_INSECURE, pinFingerprintOnly_INSECURE } from './verify-hooks.js';
