@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs every compiled test file under dist/test with Node's own test runner.
 // Usage: node scripts/run-tests.mjs [filter-substring ...]
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
@@ -27,9 +28,12 @@ if (files.length === 0) {
 }
 console.log(`running ${files.length} test files on Node ${process.version}`);
 // mDNS in tests: loopback only, unless a test (the network-namespace ones) says otherwise.
-const env = { ...process.env, LOCALTLS_MDNS_INTERFACES: process.env.LOCALTLS_MDNS_INTERFACES ?? '127.0.0.1' };
+// Stores in tests: a fresh LOCALTLS_HOME for the run, never the user's own.
+const home = mkdtempSync(join(tmpdir(), 'localtls-test-home-'));
+const env = { ...process.env, LOCALTLS_MDNS_INTERFACES: process.env.LOCALTLS_MDNS_INTERFACES ?? '127.0.0.1', LOCALTLS_HOME: home };
 const result = spawnSync(process.execPath, ['--test', '--test-concurrency=2', '--test-reporter=spec', ...files], {
   stdio: 'inherit',
   env,
 });
+rmSync(home, { recursive: true, force: true });
 process.exit(result.status ?? 1);
