@@ -6,8 +6,9 @@ import { printTable, type Row, type Suite } from './harness.js';
 import { caSuite } from './suites/ca.js';
 import { trustSuite } from './suites/trust.js';
 import { pkcs12Suite } from './suites/pkcs12.js';
+import { transportSuite } from './suites/transport.js';
 
-const suites: Suite[] = [caSuite, trustSuite, pkcs12Suite];
+const suites: Suite[] = [caSuite, trustSuite, pkcs12Suite, transportSuite];
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');

@@ -5,13 +5,14 @@
  * resumed connection (where node:tls has no peer certificate) is verified again on that chain for
  * the host being dialed now.
  */
+import type { Certificate } from '../cert/certificate.js';
 
 /** One cached session. */
 export interface SessionEntry {
   /** The serialized TLS session (node:tls `session` event / `session` option). */
   readonly session: Buffer;
-  /** DER of the peer chain verified when the session was made, leaf first. */
-  readonly chain: readonly Uint8Array[];
+  /** The peer chain verified when the session was made, leaf first. */
+  readonly chain: readonly Certificate[];
 }
 
 /** The facts a session key is made of. */

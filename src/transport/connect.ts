@@ -4,7 +4,7 @@
  */
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
-import { Certificate } from '../cert/certificate.js';
+import type { Certificate } from '../cert/certificate.js';
 import { ConnectionError, type LocalTlsError } from '../errors.js';
 import { baseTlsOptions, clientVerificationOptions, hookId, peerChain, sessionKey, verifyPeer, type SessionEntry } from '../tls/index.js';
 import { Connection, kAttach, kEstablish, kFail, kPreparing, kWaiting, type ConnectionDriver } from './connection.js';
@@ -155,7 +155,7 @@ class Dialer implements ConnectionDriver {
     let verifiedChain: readonly Certificate[] | undefined;
     let pendingSession: Buffer | undefined;
     const remember = (session: Buffer) => {
-      if (cache && verifiedChain) cache.set(this.#key, { session, chain: verifiedChain.map((c) => c.der) } satisfies SessionEntry);
+      if (cache && verifiedChain) cache.set(this.#key, { session, chain: verifiedChain } satisfies SessionEntry);
     };
     socket.on('session', (session: Buffer) => { if (verifiedChain) remember(session); else pendingSession = session; });
 
@@ -165,9 +165,7 @@ class Dialer implements ConnectionDriver {
       conn[kEstablish]('verify');
       const resumed = socket.isSessionReused();
       let chain = peerChain(socket);
-      if (chain.length === 0 && resumed && entry) {
-        try { chain = entry.chain.map((der) => Certificate.from(der)); } catch { chain = []; }
-      }
+      if (chain.length === 0 && resumed && entry) chain = [...entry.chain];
       const protocol = socket.getProtocol() ?? 'unknown';
       const alpn = socket.alpnProtocol || undefined;
       verifyPeer({
