@@ -6,6 +6,7 @@ import { choice, flag, integer, str, usage, type Command } from '../command.js';
 import { caCertFile, caDir, openTrustStore, readCaCertificate } from '../home.js';
 import { certificateJson, certificateRows, groupedFingerprint } from '../format.js';
 import { writeOutput } from '../files.js';
+import { rootMobileconfig } from '../enroll/index.js';
 
 const create: Command = {
   name: 'ca create',
@@ -69,25 +70,26 @@ const show: Command = {
   },
 };
 
-const FORMATS = ['pem', 'der'] as const;
+const FORMATS = ['pem', 'der', 'mobileconfig'] as const;
 
 const exportCa: Command = {
   name: 'ca export',
-  summary: "Write the CA's root certificate for devices: PEM or DER (.cer).",
+  summary: "Write the CA's root certificate for devices: PEM, DER (.cer) or an Apple configuration profile (.mobileconfig).",
   details: 'Without --out, PEM goes to standard output; DER needs --out (or a pipe).',
   options: {
-    format: { type: 'string', value: 'FMT', description: 'pem (default) or der' },
+    format: { type: 'string', value: 'FMT', description: 'pem (default), der or mobileconfig' },
     out: { type: 'string', short: 'o', value: 'FILE', description: 'write to FILE instead of standard output' },
   },
   positionals: { min: 0, max: 0 },
   noPassword: true,
-  examples: ['localtls ca export --format der --out root.cer', 'localtls ca export > root.pem'],
+  examples: ['localtls ca export --format der --out root.cer', 'localtls ca export --format mobileconfig --out root.mobileconfig', 'localtls ca export > root.pem'],
   async run(ctx) {
     const format = choice('format', str(ctx, 'format'), FORMATS, 'pem');
     const cert = await readCaCertificate(ctx);
     let data: string | Uint8Array;
     if (format === 'pem') data = cert.toPEM();
-    else data = cert.toDER();
+    else if (format === 'der') data = cert.toDER();
+    else data = rootMobileconfig(cert);
     const out = str(ctx, 'out');
     if (out) {
       await writeOutput(out, data);

@@ -10,11 +10,13 @@ import { inspectCommands } from './inspect.js';
 import { serveCommands } from './serve.js';
 import { connectCommands } from './connect.js';
 import { demoCommands } from './demo.js';
+import { enrollCommands } from './enroll.js';
+import { systemTrustCommands } from './system-trust.js';
 
 /** All commands. */
 export const COMMANDS: Command[] = [
-  ...caCommands, ...issueCommands, ...p12Commands, ...storeCommands, ...trustCommands, ...inspectCommands, ...lintCommands,
-  ...serveCommands, ...connectCommands, ...demoCommands,
+  ...caCommands, ...issueCommands, ...p12Commands, ...storeCommands, ...trustCommands, ...systemTrustCommands, ...inspectCommands, ...lintCommands,
+  ...serveCommands, ...connectCommands, ...enrollCommands, ...demoCommands,
 ];
 
 /** Names that take a subcommand. */
