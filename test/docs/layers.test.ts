@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { typeScriptFiles } from '../helpers/source-files.js';
 
 /** The one-way layer order of DESIGN.md / docs/design.md. A module imports only earlier layers and its own. */
 const ORDER = ['errors', 'internal', 'cert', 'identity', 'ca', 'trust', 'store', 'tls', 'discovery', 'transport', 'index', 'danger', 'cli'];
@@ -11,19 +12,10 @@ function layerOf(path: string): string {
   return rel.includes('/') ? rel.split('/')[0]! : rel.replace(/\.ts$/, '');
 }
 
-async function files(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...await files(path));
-    else if (entry.name.endsWith('.ts')) out.push(path);
-  }
-  return out;
-}
 
 test('imports under src/ only go to earlier layers (data flows one way)', async () => {
   const violations: string[] = [];
-  for (const file of await files('src')) {
+  for (const file of await typeScriptFiles('src')) {
     const from = layerOf(file);
     const fromIndex = ORDER.indexOf(from);
     assert.ok(fromIndex >= 0, `${file} is in an unknown layer '${from}'; add it to ORDER and docs/design.md`);
@@ -41,7 +33,7 @@ test('imports under src/ only go to earlier layers (data flows one way)', async 
 
 test('rejectUnauthorized: false appears in exactly one file under src/', async () => {
   const hits: string[] = [];
-  for (const file of await files('src')) {
+  for (const file of await typeScriptFiles('src')) {
     if (/rejectUnauthorized:\s*false/.test(await readFile(file, 'utf8'))) hits.push(file);
   }
   assert.ok(hits.length <= 1, `found in ${hits.join(', ')}`);
