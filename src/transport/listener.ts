@@ -15,6 +15,7 @@ import { mapSocketError } from './error-map.js';
 import { identityOption, resolveListenerOptions, type ListenerOptions, type ResolvedListenerOptions } from './listener-options.js';
 import { LISTENER_TRANSITIONS, StateMachine, type ListenerState } from './state.js';
 import { advertiseListener, type Advertisement, type ListenerAdvertising } from '../discovery/index.js';
+import { expiryWarning } from '../store/expiry.js';
 
 const noop = (): void => {};
 const MAX_REMEMBERED_CHAINS = 1024;
@@ -30,7 +31,8 @@ export interface HandshakeErrorInfo {
  * A TLS listener.
  *
  * Events: `'state' (state, error?)` once per change; `'connection' (conn)` for each verified
- * connection (already ready); `'handshakeError' (error, info)` for each refused or failed one.
+ * connection (already ready); `'handshakeError' (error, info)` for each refused or failed one;
+ * `'warning' (message)` when the identity expires within 30 days (at ready and on setIdentity).
  * Never emits 'error'.
  *
  * @example
@@ -81,8 +83,17 @@ export class Listener extends EventEmitter {
     this.#server.listen({ port: this.#o.port, host: this.#o.host, exclusive: true }, () => {
       const address = this.#server.address();
       this.#port = typeof address === 'object' && address ? address.port : this.#o.port;
-      if (this.#machine.transition('ready')) this.#resolveReady();
+      if (this.#machine.transition('ready')) {
+        this.#resolveReady();
+        this.#warnIfExpiring();
+      }
     });
+  }
+
+  /** Emits 'warning' when the identity expires within 30 days (or has expired). */
+  #warnIfExpiring(): void {
+    const warning = expiryWarning(this.#identity);
+    if (warning) this.emit('warning', warning);
   }
 
   /** The current state. */
@@ -132,6 +143,7 @@ export class Listener extends EventEmitter {
   setIdentity(identity: Identity): void {
     this.#identity = identityOption('setIdentity(identity)', identity);
     this.#server.setSecureContext(this.#contextOptions());
+    if (this.state === 'ready') this.#warnIfExpiring();
   }
 
   /**
