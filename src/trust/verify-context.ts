@@ -9,7 +9,9 @@ import type { TrustResult } from './result.js';
  * - `peerCertificates`: the peer's chain as sent, leaf first (may be empty, e.g. no client certificate).
  * - `host`: what was dialed (name or address); `serverName`: the SNI sent, if any.
  * - `evaluate(policy?)`: evaluates `peerCertificates` against the connection's trust roots;
- *   default policy `{ kind: 'basicX509' }`.
+ *   without an argument it uses the connection's default policy (the SSL policy for the dialed
+ *   host on a client; the SSL policy for clients, `{ kind: 'ssl', server: false }`, on a listener) — pass `{ kind: 'basicX509' }`
+ *   to skip the name check.
  *
  * @example
  * ```ts
