@@ -2,7 +2,36 @@
  * The benchmark harness: every figure is measured next to a baseline (raw node:tls, Node's own
  * crypto, or the openssl CLI) in the same run, interleaved over several rounds; medians and the
  * ratio ours/baseline are printed. Never a pass/fail test: the machine is shared and noisy.
+ *
+ * `--quick` (see {@link configure}) keeps every row but runs fewer rounds and iterations, so a test
+ * can check that the harness runs; its figures are not worth quoting.
  */
+
+/** Harness-wide settings, set once by bench/run.ts before any suite runs. */
+export interface BenchSettings {
+  /** Fewer rounds and iterations (a smoke run). Default false. */
+  quick: boolean;
+}
+
+const settings: BenchSettings = { quick: false };
+
+/** Changes the harness settings (bench/run.ts calls it from the command line). */
+export function configure(changes: Partial<BenchSettings>): void {
+  Object.assign(settings, changes);
+}
+
+/** True in a `--quick` run. */
+export function isQuick(): boolean {
+  return settings.quick;
+}
+
+/**
+ * A repetition count for loops a suite runs itself: `n` normally, about a tenth of it (at least
+ * `min`) in a `--quick` run. @example `medianMicros(op, scaled(2001))`
+ */
+export function scaled(n: number, min = 1): number {
+  return settings.quick ? Math.max(min, Math.ceil(n / 10)) : n;
+}
 
 /** One measured operation: runs `iterations` times and returns nothing of interest. */
 export type Operation = () => Promise<void> | void;
@@ -27,6 +56,8 @@ export interface Comparison {
 
 /** A finished row. */
 export interface Row {
+  /** The suite that measured it (filled in by bench/run.ts). */
+  suite?: string;
   name: string;
   unit: string;
   ours: number;
@@ -34,11 +65,15 @@ export interface Row {
   baselineName: string;
   /** ours / baseline for rates; baseline / ours for latencies (so > 1 is always "ours is better"). */
   ratio: number;
+  /** True when higher figures are better (rates); false for latencies, sizes, memory. */
+  higherIsBetter?: boolean;
+  /** Per-round figures, when the row came from {@link compare} (for --json readers). */
+  samples?: { ours: number[]; baseline: number[] };
 }
 
 /** A row measured outside `compare` (e.g. latency percentiles or memory), already reduced. */
 export function customRow(name: string, unit: string, ours: number, baseline: number, baselineName: string, higherIsBetter = true): Row {
-  return { name, unit, ours, baseline, baselineName, ratio: higherIsBetter ? ours / baseline : baseline / ours };
+  return { name, unit, ours, baseline, baselineName, ratio: higherIsBetter ? ours / baseline : baseline / ours, higherIsBetter };
 }
 
 function median(values: number[]): number {
@@ -54,10 +89,14 @@ async function timeRound(op: Operation, iterations: number): Promise<number> {
   return iterations / seconds;
 }
 
-/** Runs both sides interleaved (ours, baseline, baseline, ours, ...) and reports rates per second. */
+/**
+ * Runs both sides interleaved (ours, baseline, baseline, ours, ...) after one warm-up call each,
+ * and reports the median rate per second of each side. In a `--quick` run: 2 rounds and about a
+ * tenth of the iterations.
+ */
 export async function compare(c: Comparison): Promise<Row> {
-  const iterations = c.iterations ?? 20;
-  const rounds = c.rounds ?? 5;
+  const iterations = settings.quick ? Math.max(1, Math.ceil((c.iterations ?? 20) / 10)) : c.iterations ?? 20;
+  const rounds = settings.quick ? Math.min(2, c.rounds ?? 5) : c.rounds ?? 5;
   await c.ours();
   await c.baseline();
   const ours: number[] = [];
@@ -68,7 +107,7 @@ export async function compare(c: Comparison): Promise<Row> {
   }
   const o = median(ours);
   const b = median(base);
-  return { name: c.name, unit: c.unit, ours: o, baseline: b, baselineName: c.baselineName, ratio: o / b };
+  return { name: c.name, unit: c.unit, ours: o, baseline: b, baselineName: c.baselineName, ratio: o / b, higherIsBetter: true, samples: { ours, baseline: base } };
 }
 
 /** A bench suite: a named group of rows. */
@@ -83,9 +122,12 @@ function format(n: number): string {
   return n.toPrecision(3);
 }
 
-/** Prints rows as a Markdown table. */
+/**
+ * Prints rows as a Markdown table: suite, benchmark, unit, both medians, what the baseline is, and
+ * the ratio (> 1: localtls is better — faster, or smaller for latencies and memory).
+ */
 export function printTable(rows: Row[]): string {
-  const lines = ['| benchmark | unit | localtls | baseline | baseline is | ratio |', '|---|---|---:|---:|---|---:|'];
-  for (const r of rows) lines.push(`| ${r.name} | ${r.unit} | ${format(r.ours)} | ${format(r.baseline)} | ${r.baselineName} | ${r.ratio.toFixed(2)}× |`);
+  const lines = ['| suite | benchmark | unit | localtls | baseline | baseline is | ratio |', '|---|---|---|---:|---:|---|---:|'];
+  for (const r of rows) lines.push(`| ${r.suite ?? ''} | ${r.name} | ${r.unit}${r.higherIsBetter === false ? ' (lower is better)' : ''} | ${format(r.ours)} | ${format(r.baseline)} | ${r.baselineName} | ${r.ratio.toFixed(2)}× |`);
   return lines.join('\n');
 }

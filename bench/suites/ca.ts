@@ -1,13 +1,13 @@
 /**
  * CA creation and leaf issuance per second (P-256, RSA-2048), next to the raw cost floor measured
  * with Node's crypto alone (key generation + one signature over a certificate-sized message), and
- * next to the openssl CLI doing the same job (process start included).
+ * next to the openssl CLI doing the same job (process start included), interleaved like every row.
  */
 import { generateKeyPair, sign } from 'node:crypto';
 import { promisify } from 'node:util';
 import { execFileSync } from 'node:child_process';
 import { CertificateAuthority, type KeyAlgorithm } from '../../src/index.js';
-import { compare, customRow, type Row, type Suite } from '../harness.js';
+import { compare, type Row, type Suite } from '../harness.js';
 
 const generate = promisify(generateKeyPair);
 const signAsync = promisify(sign);
@@ -20,12 +20,8 @@ async function rawKeyAndSign(algorithm: KeyAlgorithm): Promise<void> {
   await signAsync('sha256', tbs, pair.privateKey);
 }
 
-function opensslCaPerSecond(keyArgs: string[], runs: number): number {
-  const start = process.hrtime.bigint();
-  for (let i = 0; i < runs; i++) {
-    execFileSync('openssl', ['req', '-x509', ...keyArgs, '-nodes', '-keyout', '/dev/null', '-subj', '/CN=Bench CA', '-days', '3650', '-out', '/dev/null'], { stdio: 'ignore' });
-  }
-  return runs / (Number(process.hrtime.bigint() - start) / 1e9);
+function opensslCa(keyArgs: readonly string[]): void {
+  execFileSync('openssl', ['req', '-x509', ...keyArgs, '-nodes', '-keyout', '/dev/null', '-subj', '/CN=Bench CA', '-days', '3650', '-out', '/dev/null'], { stdio: 'ignore' });
 }
 
 export const caSuite: Suite = {
@@ -44,12 +40,12 @@ export const caSuite: Suite = {
         ours: async () => { await ca.issue({ hosts: ['listener-name.local', '192.168.1.20'], keyAlgorithm: algorithm }); },
         baseline: () => rawKeyAndSign(algorithm),
       }));
-      const opensslRate = opensslCaPerSecond([...opensslArgs], algorithm === 'rsa-2048' ? 3 : 10);
-      const start = process.hrtime.bigint();
-      const n = algorithm === 'rsa-2048' ? 3 : 10;
-      for (let i = 0; i < n; i++) await CertificateAuthority.create({ commonName: 'Bench CA', keyAlgorithm: algorithm });
-      const ours = n / (Number(process.hrtime.bigint() - start) / 1e9);
-      rows.push(customRow(`CA creation (${algorithm})`, 'CAs/s', ours, opensslRate, 'openssl req -x509 (CLI, process start included)'));
+      rows.push(await compare({
+        name: `CA creation (${algorithm})`, unit: 'CAs/s', iterations: algorithm === 'rsa-2048' ? 3 : 10, rounds: 3,
+        baselineName: 'openssl req -x509 (CLI, process start included)',
+        ours: async () => { await CertificateAuthority.create({ commonName: 'Bench CA', keyAlgorithm: algorithm }); },
+        baseline: () => opensslCa(opensslArgs),
+      }));
     }
     return rows;
   },

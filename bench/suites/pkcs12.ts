@@ -10,18 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSecureContext } from 'node:tls';
 import { CertificateAuthority, Identity } from '../../src/index.js';
-import { compare, customRow, type Row, type Suite } from '../harness.js';
+import { compare, type Row, type Suite } from '../harness.js';
 
-function opensslPerSecond(args: string[], runs: number): number {
-  const start = process.hrtime.bigint();
-  for (let i = 0; i < runs; i++) execFileSync('openssl', args, { stdio: 'ignore' });
-  return runs / (Number(process.hrtime.bigint() - start) / 1e9);
-}
-
-async function oursPerSecond(op: () => Promise<unknown>, runs: number): Promise<number> {
-  const start = process.hrtime.bigint();
-  for (let i = 0; i < runs; i++) await op();
-  return runs / (Number(process.hrtime.bigint() - start) / 1e9);
+function openssl(args: readonly string[]): void {
+  execFileSync('openssl', args, { stdio: 'ignore' });
 }
 
 export const pkcs12Suite: Suite = {
@@ -42,8 +34,12 @@ export const pkcs12Suite: Suite = {
         }));
         const file = join(dir, `${profile}.p12`);
         writeFileSync(file, pfx);
-        const cli = opensslPerSecond(['pkcs12', '-in', file, '-passin', 'pass:bench', '-nodes', '-out', '/dev/null'], 10);
-        rows.push(customRow(`PKCS#12 import ('${profile}')`, 'imports/s', await oursPerSecond(() => Identity.fromPKCS12(pfx, 'bench'), 20), cli, 'openssl pkcs12 (CLI, process start included)'));
+        rows.push(await compare({
+          name: `PKCS#12 import ('${profile}')`, unit: 'imports/s', iterations: 10, rounds: 3,
+          baselineName: 'openssl pkcs12 (CLI, process start included)',
+          ours: async () => { await Identity.fromPKCS12(pfx, 'bench'); },
+          baseline: () => openssl(['pkcs12', '-in', file, '-passin', 'pass:bench', '-nodes', '-out', '/dev/null']),
+        }));
       }
       // An OpenSSL 1.x / macOS-style file (RC2-40 certificates, 3DES key): Node cannot load it natively.
       const keyFile = join(dir, 'key.pem');
@@ -53,8 +49,12 @@ export const pkcs12Suite: Suite = {
       writeFileSync(certFile, identity.chain.map((c) => c.toPEM()).join(''));
       execFileSync('openssl', ['pkcs12', '-export', '-legacy', '-inkey', keyFile, '-in', certFile, '-passout', 'pass:bench', '-out', legacyFile], { stdio: 'ignore' });
       const legacy = new Uint8Array(execFileSync('cat', [legacyFile]));
-      const cli = opensslPerSecond(['pkcs12', '-legacy', '-in', legacyFile, '-passin', 'pass:bench', '-nodes', '-out', '/dev/null'], 10);
-      rows.push(customRow('PKCS#12 import (RC2-40 legacy)', 'imports/s', await oursPerSecond(() => Identity.fromPKCS12(legacy, 'bench'), 20), cli, 'openssl pkcs12 -legacy (CLI, process start included)'));
+      rows.push(await compare({
+        name: 'PKCS#12 import (RC2-40 legacy)', unit: 'imports/s', iterations: 10, rounds: 3,
+        baselineName: 'openssl pkcs12 -legacy (CLI, process start included)',
+        ours: async () => { await Identity.fromPKCS12(legacy, 'bench'); },
+        baseline: () => openssl(['pkcs12', '-legacy', '-in', legacyFile, '-passin', 'pass:bench', '-nodes', '-out', '/dev/null']),
+      }));
       const compatible = Buffer.from(await identity.toPKCS12('bench'));
       rows.push(await compare({
         name: "PKCS#12 export ('compatible')", unit: 'exports/s', iterations: 10, rounds: 5,

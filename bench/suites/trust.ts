@@ -15,7 +15,7 @@ import { X509Certificate } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Certificate } from '../../src/cert/certificate.js';
 import { clearTrustCache, evaluateTrustSync } from '../../src/trust/index.js';
-import { compare, customRow, type Row, type Suite } from '../harness.js';
+import { compare, customRow, scaled, type Row, type Suite } from '../harness.js';
 
 const VECTORS = fileURLToPath(new URL('../../../test/vectors/trust/', import.meta.url));
 const TIME = new Date('2030-01-01T00:00:00Z');
@@ -59,7 +59,7 @@ export const trustSuite: Suite = {
       baseline: () => nodeWalk(new X509Certificate(chain[0]!), new X509Certificate(chain[1]!), new X509Certificate(anchor)),
     }));
 
-    const iterations = 60;
+    const iterations = scaled(60);
     const rounds = 5;
     const sets = Array.from({ length: iterations * rounds + 1 }, () => [Certificate.from(chain[0]!), Certificate.from(chain[1]!), Certificate.from(anchor)]);
     let next = 0;
@@ -82,18 +82,18 @@ export const trustSuite: Suite = {
     }));
 
     const warm = medianMicros(() => check(evaluateTrustSync(chain, { anchors: [anchor], time: TIME }).trusted), 2001);
-    const walk = medianMicros(() => nodeWalk(...nodeParsed), 201);
+    const walk = medianMicros(() => nodeWalk(...nodeParsed), scaled(201));
     rows.push(customRow('evaluateTrust warm median latency (target ≤ 50)', 'µs', warm, walk, 'X509Certificate walk (parsed)', false));
     // Fresh Certificate objects, so no signature result is remembered from the rows above.
-    const fresh = Array.from({ length: 101 }, () => [Certificate.from(chain[0]!), Certificate.from(chain[1]!), Certificate.from(anchor)]);
+    const fresh = Array.from({ length: scaled(101) }, () => [Certificate.from(chain[0]!), Certificate.from(chain[1]!), Certificate.from(anchor)]);
     let k = 0;
     const cold = medianMicros(() => {
       const [leaf, int, root] = fresh[k++]!;
       check(evaluateTrustSync([leaf!, int!], { anchors: [root!], time: TIME, cache: false }).trusted);
     }, fresh.length);
     rows.push(customRow('evaluateTrust cold median latency, parsed input (target ≤ 2000)', 'µs', cold, walk, 'X509Certificate walk (parsed)', false));
-    const coldDer = medianMicros(() => check(evaluateTrustSync(chain, { anchors: [anchor], time: TIME, cache: false }).trusted), 51);
-    const walkDer = medianMicros(() => nodeWalk(new X509Certificate(chain[0]!), new X509Certificate(chain[1]!), new X509Certificate(anchor)), 51);
+    const coldDer = medianMicros(() => check(evaluateTrustSync(chain, { anchors: [anchor], time: TIME, cache: false }).trusted), scaled(51));
+    const walkDer = medianMicros(() => nodeWalk(new X509Certificate(chain[0]!), new X509Certificate(chain[1]!), new X509Certificate(anchor)), scaled(51));
     rows.push(customRow('evaluateTrust cold median latency, DER input', 'µs', coldDer, walkDer, 'X509Certificate parse + walk', false));
     return rows;
   },
