@@ -107,9 +107,11 @@ export async function run(argv: string[], io: RunIO = {}): Promise<number> {
     if (!found) {
       if (GROUPS.includes(first)) {
         const sub = argv[1];
-        if (sub === undefined || sub === '--help' || sub === '-h') {
-          (sub ? stdout : stderr).write(`${groupHelp(first)}\n`);
-          return sub ? 0 : 2;
+        if (sub === '--help' || sub === '-h') { stdout.write(`${groupHelp(first)}\n`); return 0; }
+        if (sub === undefined) {
+          out.error(usage(`localtls ${first}: expected a subcommand`, `see localtls ${first} --help`));
+          stderr.write(`\n${groupHelp(first)}\n`);
+          return 2;
         }
         throw usage(`localtls ${first}: unknown subcommand ${JSON.stringify(sub)}; expected ${COMMANDS.filter((c) => c.name.startsWith(`${first} `)).map((c) => c.name.split(' ')[1]).join(', ')}`, `see localtls ${first} --help`);
       }

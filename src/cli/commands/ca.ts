@@ -23,15 +23,15 @@ const create: Command = {
   positionals: { min: 0, max: 0 },
   examples: ['localtls ca create --name "Front Desk CA" --constrain local'],
   async run(ctx) {
+    const keyAlgorithm = choice<KeyAlgorithm>('key', str(ctx, 'key'), KEY_ALGORITHMS, 'ecdsa-p256');
+    const constrain = str(ctx, 'constrain') === undefined ? undefined : choice('constrain', str(ctx, 'constrain'), ['local'] as const);
+    const validityDays = integer('days', str(ctx, 'days'), 1, 36500, 3650);
     const dir = caDir(ctx.home);
     if (await stat(caCertFile(ctx.home)).then(() => true, () => false)) {
       throw new LocalTlsError('DUPLICATE_ITEM', `localtls home ${ctx.home}: expected no CA yet; found one in ${dir}`, {
         hint: 'use it (`localtls ca show`), or choose another --home; to start over, delete that directory',
       });
     }
-    const keyAlgorithm = choice<KeyAlgorithm>('key', str(ctx, 'key'), KEY_ALGORITHMS, 'ecdsa-p256');
-    const constrain = str(ctx, 'constrain') === undefined ? undefined : choice('constrain', str(ctx, 'constrain'), ['local'] as const);
-    const validityDays = integer('days', str(ctx, 'days'), 1, 36500, 3650);
     const passphrase = await ctx.secrets.get('home', 'new passphrase for the CA key', { confirm: true });
     const ca = await CertificateAuthority.create({
       commonName: str(ctx, 'name') ?? `localtls CA (${hostname()})`,

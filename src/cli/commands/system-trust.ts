@@ -12,8 +12,8 @@ const OPTIONS: Command['options'] = {
 };
 
 async function runSystemTrust(ctx: Context, action: 'install' | 'uninstall'): Promise<number> {
-  const certificate = ctx.positionals[0] ? await readCertificate(ctx.positionals[0], 'root certificate file') : await readCaCertificate(ctx);
   const platform = str(ctx, 'platform') === undefined ? undefined : choice<SystemTrustPlatform>('platform', str(ctx, 'platform'), SYSTEM_TRUST_PLATFORMS);
+  const certificate = ctx.positionals[0] ? await readCertificate(ctx.positionals[0], 'root certificate file') : await readCaCertificate(ctx);
   const options = {
     dryRun: flag(ctx, 'dry-run'),
     ...(str(ctx, 'root-dir') ? { rootDir: str(ctx, 'root-dir') } : {}),
