@@ -54,23 +54,37 @@ export function encodeMessage(message: Uint8Array | unknown, max: number): Buffe
  */
 export class MessageDecoder {
   #pending: Buffer = Buffer.alloc(0);
+  // Chunks received while the next header or body is still incomplete: joined once, when enough
+  // bytes are here, so decoding stays linear however finely the peer splits its records.
+  #waiting: Uint8Array[] = [];
+  #waitingLength = 0;
+  #need = HEADER;
   constructor(readonly max: number) {}
 
   /** True when a partial message is buffered. */
   get hasPartial(): boolean {
-    return this.#pending.length > 0;
+    return this.#pending.length + this.#waitingLength > 0;
   }
 
   /** Adds bytes; returns the messages they complete. @throws MESSAGE_TOO_LARGE, PROTOCOL_ERROR */
   push(bytes: Uint8Array): Message[] {
-    this.#pending = this.#pending.length === 0 ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length) : Buffer.concat([this.#pending, bytes]);
+    if (this.#pending.length + this.#waitingLength + bytes.length < this.#need) {
+      if (bytes.length > 0) { this.#waiting.push(bytes); this.#waitingLength += bytes.length; }
+      return [];
+    }
+    this.#pending = this.#pending.length === 0 && this.#waiting.length === 0
+      ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length)
+      : Buffer.concat([this.#pending, ...this.#waiting, bytes]);
+    this.#waiting = [];
+    this.#waitingLength = 0;
+    this.#need = HEADER;
     const out: Message[] = [];
     while (this.#pending.length >= HEADER) {
       const size = this.#pending.readUInt32BE(0);
       if (size > this.max) throw tooLarge(size, this.max, 'receive');
       const type = this.#pending[4];
       if (type !== TYPE_BYTES && type !== TYPE_JSON) throw new ConnectionError('PROTOCOL_ERROR', `received a message of unknown type ${type}; expected 0 (bytes) or 1 (JSON)`, { hint: 'both sides must use sendMessage()/messages()' });
-      if (this.#pending.length < HEADER + size) break;
+      if (this.#pending.length < HEADER + size) { this.#need = HEADER + size; break; }
       const data = new Uint8Array(this.#pending.subarray(HEADER, HEADER + size));
       this.#pending = this.#pending.subarray(HEADER + size);
       if (type === TYPE_BYTES) out.push({ type: 'bytes', data });
