@@ -8,7 +8,7 @@
  */
 export { DEFAULT_MIN_VERSION, MAX_VERSION, resolveMinVersion, type TlsVersion } from './versions.js';
 export { CIPHER_LIST, TLS12_CIPHERS, TLS13_CIPHERSUITES } from './ciphers.js';
-export { baseTlsOptions, type BaseTlsOptions } from './secure-options.js';
+export { baseTlsOptions, clientSecureContext, type BaseTlsOptions } from './secure-options.js';
 export { resolveAnchors, systemRootCertificates, type AnchorOptions, type ResolvedAnchors } from './anchors.js';
 export { createVerifyContext, type TlsVerifyContext, type TlsVerifyHook, type VerifyFacts } from './verify-context.js';
 export { clientVerificationOptions, serverVerificationOptions, verifyPeer, DEFAULT_VERIFY_TIMEOUT_MS, type VerifyRequest, type VerifyOutcome } from './verify-hook.js';

@@ -6,7 +6,7 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import type { Certificate } from '../cert/certificate.js';
 import { ConnectionError, type LocalTlsError } from '../errors.js';
-import { baseTlsOptions, clientVerificationOptions, hookId, peerChain, sessionKey, verifyPeer, type SessionEntry } from '../tls/index.js';
+import { baseTlsOptions, clientSecureContext, clientVerificationOptions, hookId, peerChain, sessionKey, verifyPeer, type SessionEntry } from '../tls/index.js';
 import { Connection, kAttach, kEstablish, kFail, kPreparing, kWaiting, type ConnectionDriver } from './connection.js';
 import { resolveConnectOptions, type ConnectOptions, type ResolvedConnectOptions } from './connect-options.js';
 import { mapSocketError } from './error-map.js';
@@ -137,10 +137,10 @@ class Dialer implements ConnectionDriver {
     const socket: TLSSocket = tlsConnect({
       socket: raw,
       ...baseTlsOptions(o.minVersion),
+      secureContext: clientSecureContext(o.minVersion, o.identity),
       ...clientVerificationOptions(),
       ...(o.serverName ? { servername: o.serverName } : {}),
       ...(o.alpn ? { ALPNProtocols: o.alpn } : {}),
-      ...(o.identity ? o.identity.tlsOptions() : {}),
       ...(entry ? { session: entry.session } : {}),
       // send({ final }) half-closes; the peer may still answer (node:tls passes this to the TLSSocket).
       ...({ allowHalfOpen: true } as object),
