@@ -102,11 +102,13 @@ export interface PinnedKeysOptions {
 /**
  * A verify hook that accepts the peer only when its chain carries one of `pins` (see
  * {@link checkPins} for how non-leaf pins are honoured), optionally also requiring a policy.
+ * The pins are checked against the chain the peer sends: pin the server's own key (or an
+ * intermediate it sends); a localtls listener does not send its root, so a root's pin never matches.
  *
  * @example
  * ```ts
  * connect('listener-name.local', 4433, {
- *   verify: pinnedKeys([spkiSha256(ca.certificate)], { onReject: (r) => console.error(r.explain()) }),
+ *   verify: pinnedKeys([spkiSha256(serverIdentity.certificate)], { onReject: (r) => console.error(r.explain()) }),
  * });
  * ```
  * @throws ConfigError INVALID_OPTION for malformed pins or options (when called, not per connection).

@@ -6,11 +6,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const TIMEOUT_MS = 30_000;
 
 /** Each runnable example and lines its output must contain (regular expressions, in order). */
@@ -97,6 +98,16 @@ function run(file: string): Promise<{ code: number | null; signal: NodeJS.Signal
     child.on('close', (code, signal) => { clearTimeout(timer); resolve({ code, signal, stdout, stderr, ms: Date.now() - started }); });
   });
 }
+
+test("the README's first example is examples/first-look.ts, line for line", () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const block = /## A first look\s+```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+  assert.ok(block, 'README.md has a "## A first look" TypeScript block');
+  const source = readFileSync(join(ROOT, 'examples', 'first-look.ts'), 'utf8').replace("from '../src/index.js'", "from 'localtls'");
+  const lines = block.split('\n').filter((l) => l.trim() !== '');
+  assert.ok(lines.length >= 12, 'the README example is about 15 lines');
+  for (const line of lines) assert.ok(source.includes(line), `README line not in examples/first-look.ts: ${line}`);
+});
 
 test('every compiled example is either run by this test or a helper module', () => {
   const unknown = compiled(EXAMPLES).filter((f) => !(f in RUNNABLE) && !HELPERS.has(f));
