@@ -60,7 +60,7 @@ const bundle: Command = {
   options: { out: { type: 'string', short: 'o', value: 'FILE', description: 'write the bundle to FILE' } },
   positionals: { min: 0, max: 0 },
   noPassword: true,
-  examples: ['localtls trust bundle --out roots.pem', 'NODE_EXTRA_CA_CERTS=roots.pem node server-client.js'],
+  examples: ['localtls trust bundle --out roots.pem', 'NODE_EXTRA_CA_CERTS=roots.pem node app.js'],
   async run(ctx) {
     const store = await openTrustStore(ctx);
     const pem = await store.bundle();
