@@ -5,6 +5,14 @@
  */
 import { run } from './run.js';
 
+// `localtls … | head`: the reader went away; stop quietly, as other command-line tools do.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 const controller = new AbortController();
 const stop = (): void => {
   if (controller.signal.aborted) process.exit(130);
