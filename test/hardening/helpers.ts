@@ -140,3 +140,38 @@ export async function listenerAnswers(listener: Listener, host: string, ms = 500
     conn.cancel();
   }
 }
+
+/** A raw node:tls server that writes `earlyBytes` at once to each client and counts what it receives. */
+export interface CountingTlsPeer {
+  port: number;
+  /** Resolves when the first TCP connection closed (whether or not its handshake finished). */
+  firstClosed: Promise<{ handshakeDone: boolean; received: number }>;
+  close(): Promise<void>;
+}
+
+export async function countingTlsServer(identity: import('../../src/index.js').Identity, host: string, earlyBytes: string): Promise<CountingTlsPeer> {
+  const { createServer } = await import('node:tls');
+  const sockets = new Set<Socket>();
+  let handshakeDone = false;
+  let received = 0;
+  let resolveFirst!: (v: { handshakeDone: boolean; received: number }) => void;
+  const firstClosed = new Promise<{ handshakeDone: boolean; received: number }>((r) => { resolveFirst = r; });
+  const server = createServer({ ...identity.tlsOptions(), minVersion: 'TLSv1.2' }, (socket) => {
+    handshakeDone = true;
+    socket.on('error', () => {});
+    socket.on('data', (d: Buffer) => { received += d.length; });
+    socket.write(earlyBytes);
+  });
+  server.on('connection', (raw: Socket) => {
+    sockets.add(raw);
+    raw.on('error', () => {});
+    raw.on('close', () => { sockets.delete(raw); resolveFirst({ handshakeDone, received }); });
+  });
+  server.on('tlsClientError', () => {});
+  await new Promise<void>((r) => server.listen(0, host, r));
+  return {
+    port: (server.address() as { port: number }).port,
+    firstClosed,
+    close: () => new Promise<void>((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); }),
+  };
+}
