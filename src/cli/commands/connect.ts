@@ -94,11 +94,15 @@ const connectCommand: Command = {
           await conn.send(new Uint8Array(0), { final: true });
         })();
         sending.catch(() => undefined);
-        for await (const chunk of conn) {
-          if (ctx.out.json) received.push(Buffer.from(chunk));
-          else ctx.out.stdout.write(chunk);
+        try {
+          for await (const chunk of conn) {
+            if (ctx.out.json) received.push(Buffer.from(chunk));
+            else ctx.out.stdout.write(chunk);
+          }
+        } catch (error) {
+          if (!ctx.signal.aborted) throw error; // Ctrl-C closed it: not a failure
         }
-        await sending;
+        if (!ctx.signal.aborted) await sending;
       }
       if (ctx.out.json) {
         ctx.out.printJson({
