@@ -1,15 +1,5 @@
 /** `localtls p12 inspect | import | export`: PKCS#12 (.p12/.pfx) files in and out. */
-import * as api from '../../index.js';
-import { Identity, LocalTlsError } from '../../index.js';
-
-// TEMPORARY: inspectPKCS12 is not yet re-exported from src/index.ts; read it from the namespace so
-// the CLI still loads. Replace with a named import once it is public.
-interface Inspection { mac: { mode: string; algorithm?: string; iterations?: number }; contents: { encryption?: string; iterations?: number; bags?: { type: string; encryption?: string; iterations?: number; friendlyName?: string }[] }[]; profile: string; nativeOpenSSL3: boolean; appleBefore18: boolean; notes: string[] }
-function inspectPKCS12(bytes: Uint8Array): Inspection {
-  const fn = (api as unknown as { inspectPKCS12?: (b: Uint8Array) => Inspection }).inspectPKCS12;
-  if (!fn) throw new LocalTlsError('INVALID_STATE', 'p12 inspect: inspectPKCS12 is not part of the public API yet');
-  return fn(bytes);
-}
+import { Identity, inspectPKCS12 } from '../../index.js';
 import { flag, required, str, usage, type Command } from '../command.js';
 import { openIdentityStore } from '../home.js';
 import { certificateRows, identityJson } from '../format.js';
