@@ -14,6 +14,7 @@ import { canonicalHost } from '../cert/name-match.js';
 import type { TrustPolicy, TrustResult } from '../trust/index.js';
 import type { ResolvedAnchors } from './anchors.js';
 import { createVerifyContext, type TlsVerifyHook } from './verify-context.js';
+import { formatHostPort } from '../internal/host-port.js';
 
 /**
  * node:tls client options that leave the decision to {@link verifyPeer}. `checkServerIdentity` is
@@ -73,7 +74,7 @@ export type VerifyOutcome = { ok: true; trustResult: TrustResult | undefined } |
  * ```
  */
 export async function verifyPeer(request: VerifyRequest): Promise<VerifyOutcome> {
-  const who = request.side === 'client' ? `the listener at ${request.host}:${request.port}` : `the client at ${request.host}:${request.port}`;
+  const who = request.side === 'client' ? `the listener at ${formatHostPort(request.host, request.port)}` : `the client at ${formatHostPort(request.host, request.port)}`;
   if (request.peerCertificates.length === 0) {
     if (request.side === 'client') return fail('CERTIFICATE_VERIFY_FAILED', `${who} presented no certificate${request.resumed ? ' (resumed session without a remembered chain)' : ''}`);
     if (request.requireCertificate) return fail('CERTIFICATE_VERIFY_FAILED', `${who} presented no client certificate; this listener requires one`, 'issue the device a client certificate (ca.issue({ clientAuth: true, ... })) and pass it as connect(..., { identity })');

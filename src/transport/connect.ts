@@ -13,6 +13,7 @@ import { mapSocketError } from './error-map.js';
 import { resolveHost } from './resolve.js';
 // discovery: .local names resolve by mDNS by default; connect(service) dials a browsed service
 import { localResolver, isDiscoveredService, serviceConnectArgs, type DiscoveredService } from '../discovery/index.js';
+import { formatHostPort } from '../internal/host-port.js';
 
 /**
  * Opens a verified TLS connection to `host:port`. Returns at once; watch `conn.state` or await
@@ -116,7 +117,7 @@ class Dialer implements ConnectionDriver {
   }
 
   #tcp(address: string, family: 4 | 6): Promise<Socket> {
-    const peer = `${this.#o.host}:${this.#o.port}${address === this.#o.host ? '' : ` via ${address}`}`;
+    const peer = `${formatHostPort(this.#o.host, this.#o.port)}${address === this.#o.host ? '' : ` via ${address}`}`;
     return new Promise((resolve, reject) => {
       const raw = netConnect({ host: address, port: this.#o.port, family, noDelay: true, allowHalfOpen: true });
       this.#pending = raw;

@@ -16,6 +16,7 @@ import { CONNECTION_TRANSITIONS, StateMachine, type ConnectionState } from './st
 import { mapSocketError, prematureClose, type FailurePhase } from './error-map.js';
 import { ReceiveBuffer, type Received } from './receive-buffer.js';
 import { encodeMessage, MessageDecoder, type Message } from './framing.js';
+import { formatHostPort } from '../internal/host-port.js';
 
 /**
  * Facts about the established TLS session (`conn.tls`, available once ready).
@@ -123,6 +124,7 @@ export class Connection extends EventEmitter {
   #readyAt = 0;
   #received = 0;
   #iterating = false;
+  #remoteAddress: string | undefined;
 
   constructor(init: ConnectionInit) {
     super();
@@ -153,7 +155,7 @@ export class Connection extends EventEmitter {
 
   /** The peer's IP address once connected. */
   get remoteAddress(): string | undefined {
-    return this.#raw?.remoteAddress ?? this.#socket?.remoteAddress;
+    return this.#remoteAddress ?? this.#raw?.remoteAddress ?? this.#socket?.remoteAddress;
   }
 
   /** Our local port once connected. */
@@ -338,7 +340,7 @@ export class Connection extends EventEmitter {
   }
 
   #context() {
-    return { peer: `${this.host}:${this.port}`, phase: this.#phase, presentedCertificate: this.#presented };
+    return { peer: formatHostPort(this.host, this.port), phase: this.#phase, presentedCertificate: this.#presented };
   }
 
   #finish(state: 'failed' | 'cancelled', error: LocalTlsError | undefined): void {
@@ -372,6 +374,7 @@ export class Connection extends EventEmitter {
   [kAttach](socket: TLSSocket, raw: Socket, presentedCertificate: boolean): void {
     this.#socket = socket;
     this.#raw = raw;
+    this.#remoteAddress = raw.remoteAddress ?? socket.remoteAddress;
     this.#phase = 'handshake';
     this.#presented = presentedCertificate;
     raw.on('error', noop);

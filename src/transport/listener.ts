@@ -16,6 +16,7 @@ import { identityOption, resolveListenerOptions, type ListenerOptions, type Reso
 import { LISTENER_TRANSITIONS, StateMachine, type ListenerState } from './state.js';
 import { advertiseListener, type Advertisement, type ListenerAdvertising } from '../discovery/index.js';
 import { expiryWarning } from '../store/expiry.js';
+import { formatHostPort } from '../internal/host-port.js';
 
 const noop = (): void => {};
 const MAX_REMEMBERED_CHAINS = 1024;
@@ -71,8 +72,9 @@ export class Listener extends EventEmitter {
     if (this.#o.maxConnections !== undefined) this.#server.maxConnections = this.#o.maxConnections;
     this.#server.on('connection', (raw: Socket) => this.#onTcp(raw));
     this.#server.on('tlsClientError', (error: Error, socket: TLSSocket) => {
+      const info = { remoteAddress: socket.remoteAddress, remotePort: socket.remotePort };
       socket.destroy();
-      this.#reportHandshakeError(mapSocketError(error, { peer: `${socket.remoteAddress}:${socket.remotePort}`, phase: 'handshake' }), socket);
+      this.#reportHandshakeError(mapSocketError(error, { peer: formatHostPort(info.remoteAddress, info.remotePort), phase: 'handshake' }), info);
     });
     this.#server.on('secureConnection', (socket: TLSSocket) => this.#onSecure(socket));
     this.#server.on('error', (error: NodeJS.ErrnoException) => this.#fail(error));
@@ -199,9 +201,9 @@ export class Listener extends EventEmitter {
     raw.once('close', () => this.#sockets.delete(raw));
   }
 
-  #reportHandshakeError(error: LocalTlsError, socket: TLSSocket): void {
+  #reportHandshakeError(error: LocalTlsError, info: HandshakeErrorInfo): void {
     this.#handshakeErrors++;
-    this.emit('handshakeError', error, { remoteAddress: socket.remoteAddress, remotePort: socket.remotePort } satisfies HandshakeErrorInfo);
+    this.emit('handshakeError', error, info);
   }
 
   #onSecure(socket: TLSSocket): void {
@@ -232,7 +234,7 @@ export class Listener extends EventEmitter {
     };
     const refuse = (error: LocalTlsError) => conn[kFail](error);
     conn.on('state', (state, error?: LocalTlsError) => {
-      if (state === 'failed' && error && !this.#connections.has(conn)) this.#reportHandshakeError(error, socket);
+      if (state === 'failed' && error && !this.#connections.has(conn)) this.#reportHandshakeError(error, { remoteAddress: conn.host, remotePort: conn.port });
     });
     // Deferred one turn: a TLS 1.3 socket ended synchronously inside 'secureConnection' loses its
     // close_notify (the peer sees an unexpected EOF) on Node 20.
