@@ -68,7 +68,9 @@ export class Listener extends EventEmitter {
     this.ready = new Promise<void>((resolve, reject) => { this.#resolveReady = resolve; this.#rejectReady = reject; });
     this.ready.catch(noop);
     this.#machine = new StateMachine<ListenerState>('setup', LISTENER_TRANSITIONS, (state, error) => this.emit('state', state, error));
-    this.#server = createServer({ ...this.#contextOptions(), allowHalfOpen: true, noDelay: true, handshakeTimeout: this.#o.handshakeTimeout, ...serverVerificationOptions(this.#o.requestCertificate) });
+    // allowHalfOpen stays false until the handshake is done (see #onSecure): a client that closes
+    // its side mid-handshake is then dropped at once instead of holding the socket until the deadline.
+    this.#server = createServer({ ...this.#contextOptions(), allowHalfOpen: false, noDelay: true, handshakeTimeout: this.#o.handshakeTimeout, ...serverVerificationOptions(this.#o.requestCertificate) });
     if (this.#o.maxConnections !== undefined) this.#server.maxConnections = this.#o.maxConnections;
     this.#server.on('connection', (raw: Socket) => this.#onTcp(raw));
     this.#server.on('tlsClientError', (error: Error, socket: TLSSocket) => {
@@ -207,6 +209,7 @@ export class Listener extends EventEmitter {
   }
 
   #onSecure(socket: TLSSocket): void {
+    socket.allowHalfOpen = true; // half-open from here on: a peer's send({ final }) may still be answered
     const raw = (socket as unknown as { _parent?: Socket })._parent ?? (socket as Socket);
     const conn = new Connection({
       side: 'server', host: socket.remoteAddress ?? 'unknown', port: socket.remotePort ?? 0, maxMessageSize: this.#o.maxMessageSize, rejectionWindowMs: 0,

@@ -173,6 +173,33 @@ for (const host of HOSTS) {
     }
   });
 
+  test(`${host}: a client that closes its side (FIN) after the ServerHello is dropped at once, not held until the deadline`, async () => {
+    const { listener, errors, connections } = await startListener(host, 10_000);
+    const hello = await realClientHello();
+    try {
+      for (const how of ['end', 'destroy'] as const) {
+        const before = errors.length;
+        const client = rawClient(host, listener.port);
+        await client.connected;
+        client.socket.write(hello);
+        await new Promise((r) => client.socket.once('data', r));
+        const closedAt = Date.now();
+        if (how === 'end') client.socket.end(); else client.socket.destroy();
+        // Regression: with allowHalfOpen on during the handshake, the socket stayed open until the
+        // 10 s deadline (and was then reported as HANDSHAKE_TIMEOUT).
+        await waitFor(() => listener.openSocketCount === 0, 2000, `${how}: the socket to be released`);
+        assert.ok(Date.now() - closedAt < 2000);
+        await waitFor(() => errors.length === before + 1, 2000, `${how}: a handshakeError`);
+        assert.notEqual(errors.at(-1)!.code, 'HANDSHAKE_TIMEOUT');
+        if (how === 'end') assert.notEqual(await within(client.closed, 2000), 'timeout', 'the listener closed its side too');
+      }
+      assert.equal(connections(), 0);
+      await listenerAnswers(listener, host);
+    } finally {
+      await closeListener(listener);
+    }
+  });
+
   test(`${host}: a mute server → HANDSHAKE_TIMEOUT at the client's deadline; states preparing → failed`, async () => {
     const mute = await muteServer(host);
     try {
