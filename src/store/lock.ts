@@ -10,7 +10,7 @@ import { hostname } from 'node:os';
 import { LocalTlsError } from '../errors.js';
 import { integerIn, knownKeys } from '../internal/options.js';
 
-/** Options of {@link acquireLock} and {@link withLock}. */
+/** Lock timing for writes to the stores ({@link IdentityStore}, {@link TrustStore}, {@link KnownHosts}): how long to wait for the lock and when a lock counts as stale. */
 export interface LockOptions {
   /** How long to wait for a busy lock before failing with STORE_LOCKED, in ms. Default: 10000. */
   timeoutMs?: number;

@@ -20,7 +20,7 @@ import { passwordCandidates, type PasswordCandidate } from './password.js';
 import { parsePfx, pkcs12Bytes } from './pfx.js';
 import { parseAuthenticatedSafe, parseSafeContents, type SafeBag, type SafeEntry } from './safe-contents.js';
 
-/** Options of {@link decodePKCS12}. */
+/** Options of {@link Identity.fromPKCS12} when reading a PKCS#12 file. */
 export interface DecodePKCS12Options {
   /** Highest iteration count accepted for the MAC, any PBE or PBKDF2 (default 2,000,000). */
   maxIterations?: number;

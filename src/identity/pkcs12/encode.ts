@@ -18,7 +18,7 @@ import { pkcs12PbeEncrypt } from './pbe.js';
 import { pbes2Encrypt } from './pbes2.js';
 import { DEFAULT_PKCS12_PROFILE, ITERATION_RANGE, PKCS12_PROFILES, PROFILES, type PKCS12Profile } from './profiles.js';
 
-/** Options of {@link encodePKCS12}. */
+/** Options of {@link Identity.toPKCS12} when writing a PKCS#12 file. */
 export interface EncodePKCS12Options {
   /** 'compatible' (default; 3DES + SHA-1 MAC, read everywhere) or 'modern' (AES-256 + SHA-256 MAC). */
   profile?: PKCS12Profile;
