@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { chmod, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CertificateAuthority, Certificate } from '../../src/index.js';
@@ -149,12 +149,12 @@ test('misuse: a leaf certificate is NOT_A_CA; an unknown platform is INVALID_OPT
   await rejectsWithCode(() => uninstallSystemTrust(root, { rootDir: '', dryRun: true }), 'INVALID_OPTION');
 });
 
-test('a file that cannot be written is IO_ERROR with a sudo hint (run as an unprivileged user)', async () => {
+test('a file that cannot be written is IO_ERROR with a sudo hint (run without permission-overriding capabilities)', async () => {
   const { dir, cleanup } = await makeTempDir();
   try {
     await mkdir(join(dir, 'usr/local/share'), { recursive: true, mode: 0o555 });
-    await chmod(dir, 0o755);
-    // Root may write anywhere, so the attempt runs in a child process that drops to 'nobody' when we are root.
+    // Root may write anywhere, so when we are root the attempt runs in a child process without the
+    // capabilities that override file permissions (setpriv, from util-linux).
     const moduleUrl = new URL('../../src/cli/system-trust/index.js', import.meta.url).href;
     const script = `
       const { installSystemTrust } = await import(${JSON.stringify(moduleUrl)});
@@ -163,9 +163,10 @@ test('a file that cannot be written is IO_ERROR with a sudo hint (run as an unpr
       catch (e) { console.log(JSON.stringify({ code: e.code, hint: e.hint })); }`;
     const asRoot = process.getuid?.() === 0;
     const output = await new Promise<string>((resolve, reject) => {
-      execFile(process.execPath, ['--input-type=module', '-e', script], {
+      const node = [process.execPath, '--input-type=module', '-e', script];
+      const [file, ...args] = asRoot ? ['setpriv', '--bounding-set=-dac_override,-dac_read_search', '--', ...node] : node;
+      execFile(file!, args, {
         env: { ...process.env, ROOT_PEM: root.toPEM(), ROOT_DIR: dir }, timeout: 30_000,
-        ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
       }, (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)));
     });
     const result = JSON.parse(output.trim().split('\n').pop()!) as { code?: string; hint?: string };
