@@ -102,6 +102,8 @@ export interface PinnedKeysOptions {
 /**
  * A verify hook that accepts the peer only when its chain carries one of `pins` (see
  * {@link checkPins} for how non-leaf pins are honoured), optionally also requiring a policy.
+ * It answers with the verdict itself (a TrustResult), so a refused connection's error carries
+ * `details.trustCode` (`PIN_MISMATCH`, or the policy's code).
  * The pins are checked against the chain the peer sends: pin the server's own key (or an
  * intermediate it sends); a localtls listener does not send its root, so a root's pin never matches.
  *
@@ -113,18 +115,18 @@ export interface PinnedKeysOptions {
  * ```
  * @throws ConfigError INVALID_OPTION for malformed pins or options (when called, not per connection).
  */
-export function pinnedKeys(pins: readonly string[], options: PinnedKeysOptions = {}): (ctx: VerifyContext) => Promise<boolean> {
+export function pinnedKeys(pins: readonly string[], options: PinnedKeysOptions = {}): (ctx: VerifyContext) => Promise<TrustResult> {
   const wanted = [...pinSet(pins)];
   if (options.policy !== undefined) resolvePolicy(options.policy, 'policy');
   if (options.onReject !== undefined && typeof options.onReject !== 'function') {
     throw new ConfigError('INVALID_OPTION', `onReject: expected a function; found ${describe(options.onReject)}`);
   }
-  return async (ctx: VerifyContext): Promise<boolean> => {
+  return async (ctx: VerifyContext): Promise<TrustResult> => {
     const pinned = checkPins(ctx.peerCertificates, wanted);
-    if (!pinned.trusted) { options.onReject?.(pinned); return false; }
-    if (options.policy === undefined) return true;
+    if (!pinned.trusted) { options.onReject?.(pinned); return pinned; }
+    if (options.policy === undefined) return pinned;
     const result = await ctx.evaluate(options.policy);
     if (!result.trusted) options.onReject?.(result);
-    return result.trusted;
+    return result;
   };
 }

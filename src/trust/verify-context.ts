@@ -26,4 +26,4 @@ export interface VerifyContext {
 }
 
 /** A verify hook: return true to accept the peer. @example `const accept: VerifyHook = () => true` */
-export type VerifyHook = (ctx: VerifyContext) => boolean | Promise<boolean>;
+export type VerifyHook = (ctx: VerifyContext) => boolean | TrustResult | Promise<boolean | TrustResult>;

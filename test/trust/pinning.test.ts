@@ -47,17 +47,17 @@ test('pinnedKeys: pin alone decides by default; with a policy the chain must als
   const rejects: TrustResult[] = [];
   const hook = pinnedKeys([pin], { onReject: (r) => rejects.push(r) });
   const ctx = context(chain, []);
-  assert.equal(await hook(ctx), true);
+  assert.equal((await hook(ctx)).trusted, true);
   assert.deepEqual(ctx.evaluated, []);
 
   const strict = pinnedKeys([pin], { policy: { kind: 'ssl', hostname: 'listener-name.local' }, onReject: (r) => rejects.push(r) });
   const untrusted = context(chain, [pem('other-root')]);
-  assert.equal(await strict(untrusted), false);
+  assert.equal((await strict(untrusted)).trusted, false);
   assert.equal(rejects.at(-1)?.error?.code, 'NOT_TRUSTED');
-  assert.equal(await strict(context(chain, [pem('root')])), true);
+  assert.equal((await strict(context(chain, [pem('root')]))).trusted, true);
 
   const other = pinnedKeys([spkiSha256(pem('other-root'))], { onReject: (r) => rejects.push(r) });
-  assert.equal(await other(ctx), false);
+  assert.equal((await other(ctx)).error?.code, 'PIN_MISMATCH');
   assert.equal(rejects.at(-1)?.error?.code, 'PIN_MISMATCH');
 });
 
