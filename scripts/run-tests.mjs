@@ -31,7 +31,8 @@ console.log(`running ${files.length} test files on Node ${process.version}`);
 // Stores in tests: a fresh LOCALTLS_HOME for the run, never the user's own.
 const home = mkdtempSync(join(tmpdir(), 'localtls-test-home-'));
 const env = { ...process.env, LOCALTLS_MDNS_INTERFACES: process.env.LOCALTLS_MDNS_INTERFACES ?? '127.0.0.1', LOCALTLS_HOME: home };
-const result = spawnSync(process.execPath, ['--test', '--test-concurrency=2', '--test-reporter=spec', ...files], {
+// Slow files measure time (load, benchmarks, a TLS scanner): one at a time, so they do not skew each other.
+const result = spawnSync(process.execPath, ['--test', `--test-concurrency=${slow ? 1 : 2}`, '--test-reporter=spec', ...files], {
   stdio: 'inherit',
   env,
 });
