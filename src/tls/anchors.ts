@@ -32,6 +32,24 @@ export interface ResolvedAnchors {
 
 let systemCache: readonly Certificate[] | undefined;
 
+/**
+ * Resolved anchor lists shared between resolutions of the same roots in the same order (keyed by
+ * their SHA-256 fingerprints): every connect() resolves its options, and a fresh copy of the system
+ * roots per connection cost about 1.2 KB each. Certificates are immutable, so equal fingerprints
+ * mean interchangeable objects. Bounded: least recently used beyond {@link MAX_SHARED} are dropped.
+ */
+const shared = new Map<string, ResolvedAnchors>();
+const MAX_SHARED = 64;
+
+function sharedAnchors(order: string, own: readonly Certificate[], system: boolean, key: string): ResolvedAnchors {
+  let resolved = shared.get(order);
+  if (resolved && resolved.key === key) { shared.delete(order); shared.set(order, resolved); return resolved; }
+  resolved = Object.freeze({ certificates: Object.freeze(system ? [...own, ...systemRootCertificates()] : [...own]), key });
+  shared.set(order, resolved);
+  if (shared.size > MAX_SHARED) shared.delete(shared.keys().next().value as string);
+  return resolved;
+}
+
 /** node:tls's bundled roots, parsed once (lazily, on first use). @example `systemRootCertificates().length > 100` */
 export function systemRootCertificates(): readonly Certificate[] {
   if (!systemCache) {
@@ -67,10 +85,12 @@ export function resolveAnchors(options: AnchorOptions, systemDefault: boolean, n
   }
   if (store !== false) own.push(...installedRootsSync(typeof store === 'string' ? { dir: store } : {}));
   const system = options.systemRoots ?? systemDefault;
-  const key = own.map((c) => c.fingerprintSha256).sort().join(',') + (system ? '+system' : '');
+  const fingerprints = own.map((c) => c.fingerprintSha256);
+  const order = fingerprints.join(',') + (system ? '+system' : '');
+  const key = fingerprints.sort().join(',') + (system ? '+system' : '');
   let resolved: ResolvedAnchors | undefined;
   return {
     key,
-    load: () => (resolved ??= Object.freeze({ certificates: Object.freeze(system ? [...own, ...systemRootCertificates()] : own), key })),
+    load: () => (resolved ??= sharedAnchors(order, own, system, key)),
   };
 }
