@@ -1,77 +1,20 @@
 /**
- * Known hosts: trust on first use (TOFU), as SSH does. The first connection to host:port records
- * the leaf's public-key pin (SPKI SHA-256), after an optional approval; later connections must
- * present the same key, or a chain to a CA recorded for that host (or for all hosts). A changed
- * key fails with KNOWN_HOST_CHANGED, showing both fingerprints, until the entry is removed.
+ * Known hosts: the recorded key (SPKI SHA-256 pin) of each host:port, and CAs whose chains are
+ * accepted for a host or for all hosts — the store behind trust on first use ({@link tofu} in
+ * tofu.ts). Writes take the file's lock; see docs/stores.md for the format.
  */
-import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve, basename } from 'node:path';
-import { ConfigError, IdentityError, LocalTlsError, TrustError } from '../errors.js';
-import { describe, functionOption, integerIn, knownKeys, nonEmptyString } from '../internal/options.js';
-import { writeFileAtomic } from '../internal/atomic-file.js';
+import { ConfigError, IdentityError, TrustError } from '../errors.js';
+import { booleanOption, describe, knownKeys, nonEmptyString } from '../internal/options.js';
 import { Certificate, type CertificateInput } from '../cert/certificate.js';
-import { verifyCertificateSignature } from '../cert/signature.js';
 import { withLock, type LockOptions } from './lock.js';
-import { checkStats } from './permissions.js';
 import { storePaths } from './paths.js';
-import { cleanStaleTemps, prepareDirectory } from './store-directory.js';
+import { cleanStaleTempsIfIdle, prepareDirectory } from './store-directory.js';
+import { chainsToAuthority } from './chain-to-authority.js';
+import { checkEndpoint, formatEndpoint } from './host-endpoint.js';
+import { hostEntry, readKnownHostsFile, toAuthority, toKnownHost, writeKnownHostsFile, type FileAuthority, type FileHost, type KnownAuthority, type KnownHost, type KnownHostsData } from './known-hosts-file.js';
 
-/**
- * The part of a connection's verify-hook context that {@link tofu} reads. The transport's context
- * has more (serverName, evaluate, …); any object with these fields works.
- */
-export interface TofuVerifyContext {
-  /** The peer's chain as sent, leaf first. */
-  readonly peerCertificates: readonly Certificate[];
-  /** The host as dialed (name or IP address). */
-  readonly host: string;
-  /** The port dialed. */
-  readonly port: number;
-}
-
-/** A recorded host key. */
-export interface KnownHost {
-  /** Host as dialed, lower case, without brackets or trailing dot. */
-  host: string;
-  /** Port. */
-  port: number;
-  /** SHA-256 of the leaf's public key (base64): the pin. */
-  spkiSha256: string;
-  /** SHA-256 of the leaf certificate seen first (colon hex), for people comparing fingerprints. */
-  fingerprintSha256: string;
-  /** Subject of that certificate. */
-  subject: string;
-  /** When it was recorded. */
-  addedAt: Date;
-}
-
-/** A CA whose chains are accepted for a host (or for every host when `host` is undefined). */
-export interface KnownAuthority {
-  /** SHA-256 of the CA certificate (colon hex). */
-  fingerprintSha256: string;
-  /** Its subject. */
-  subject: string;
-  /** Only for this host, when set. */
-  host: string | undefined;
-  /** Only for this port, when set (with `host`). */
-  port: number | undefined;
-  /** When it was recorded. */
-  addedAt: Date;
-  /** The CA certificate. */
-  certificate: Certificate;
-}
-
-/** What {@link tofu}'s `approve` callback is told about a host seen for the first time. */
-export interface TofuApproval {
-  host: string;
-  port: number;
-  /** The leaf certificate presented. */
-  certificate: Certificate;
-  /** Its SHA-256 fingerprint (colon hex), to compare out of band. */
-  fingerprintSha256: string;
-  /** Its public-key pin (SPKI SHA-256, base64). */
-  spkiSha256: string;
-}
+export type { KnownAuthority, KnownHost } from './known-hosts-file.js';
 
 /** Options of {@link KnownHosts.open}. */
 export interface KnownHostsOptions {
@@ -82,21 +25,6 @@ export interface KnownHostsOptions {
   /** Lock timing for writes. Default: wait up to 10 s. */
   lock?: LockOptions;
 }
-
-/** Options of {@link tofu}. */
-export interface TofuOptions extends KnownHostsOptions {
-  /** Asked before a new host is recorded; return false to refuse the connection. Default: approve every new host. */
-  approve?: (info: TofuApproval) => boolean | Promise<boolean>;
-  /** The time for validity checks of CA chains. Default: now. */
-  time?: Date;
-}
-
-interface FileHost { host: string; port: number; spkiSha256: string; fingerprintSha256: string; subject: string; addedAt: string }
-interface FileAuthority { host?: string; port?: number; pem: string; addedAt: string }
-interface FileShape { format: 'localtls-known-hosts'; version: 1; hosts: FileHost[]; authorities: FileAuthority[] }
-
-const FORMAT = 'localtls-known-hosts';
-const MAX_DEPTH = 8;
 
 /**
  * The known-hosts file: recorded host keys and host CAs.
@@ -134,13 +62,10 @@ export class KnownHosts {
     if (!options || typeof options !== 'object') throw new ConfigError('INVALID_OPTION', `KnownHosts.open: expected { file? }; found ${describe(options)}`);
     knownKeys('KnownHosts.open', options, ['file', 'allowInsecurePermissions', 'lock']);
     const file = resolve(options.file === undefined ? storePaths().knownHosts : nonEmptyString('file', options.file));
-    const allowInsecure = options.allowInsecurePermissions ?? false;
-    if (typeof allowInsecure !== 'boolean') throw new ConfigError('INVALID_OPTION', `allowInsecurePermissions: expected true or false; found ${describe(allowInsecure)}`);
+    const allowInsecure = booleanOption('allowInsecurePermissions', options.allowInsecurePermissions ?? false);
     await prepareDirectory(dirname(file), { rule: 'not-writable', allowInsecure });
     const known = new KnownHosts(file, allowInsecure, options.lock ?? {});
-    await withLock(known.#lockPath, () => cleanStaleTemps(dirname(file), basename(file) + '-'), { ...options.lock, timeoutMs: 0 }).catch((e: unknown) => {
-      if (!(e instanceof LocalTlsError && e.code === 'STORE_LOCKED')) throw e;
-    });
+    await cleanStaleTempsIfIdle(known.#lockPath, dirname(file), options.lock, basename(file) + '-');
     return known;
   }
 
@@ -166,8 +91,7 @@ export class KnownHosts {
    */
   async record(host: string, port: number, leaf: CertificateInput): Promise<KnownHost> {
     const key = checkEndpoint(host, port);
-    const cert = Certificate.from(leaf);
-    const entry: FileHost = { ...key, spkiSha256: cert.spkiSha256.base64, fingerprintSha256: cert.fingerprintSha256, subject: cert.subject, addedAt: new Date().toISOString() };
+    const entry = hostEntry(key, Certificate.from(leaf));
     await this.#update((data) => {
       data.hosts = data.hosts.filter((h) => !(h.host === key.host && h.port === key.port));
       data.hosts.push(entry);
@@ -187,8 +111,7 @@ export class KnownHosts {
    */
   async recordIfNew(host: string, port: number, leaf: CertificateInput): Promise<KnownHost> {
     const key = checkEndpoint(host, port);
-    const cert = Certificate.from(leaf);
-    let result: FileHost = { ...key, spkiSha256: cert.spkiSha256.base64, fingerprintSha256: cert.fingerprintSha256, subject: cert.subject, addedAt: new Date().toISOString() };
+    let result: FileHost = hostEntry(key, Certificate.from(leaf));
     await this.#update((data) => {
       const existing = data.hosts.find((h) => h.host === key.host && h.port === key.port);
       if (existing) result = existing;
@@ -299,131 +222,19 @@ export class KnownHosts {
     return `${this.file}.lock`;
   }
 
-  async #read(): Promise<FileShape> {
-    let text: string;
-    try {
-      if (!this.#allowInsecure) checkStats(this.file, await stat(this.file), 'not-writable');
-      text = await readFile(this.file, 'utf8');
-    } catch (cause) {
-      if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return { format: FORMAT, version: 1, hosts: [], authorities: [] };
-      if (cause instanceof LocalTlsError) throw cause;
-      throw new LocalTlsError('IO_ERROR', `known hosts ${this.file}: expected to read it; failed (${(cause as NodeJS.ErrnoException).code ?? 'error'})`, { cause });
-    }
-    try {
-      const data = JSON.parse(text) as FileShape;
-      if (data.format !== FORMAT || data.version !== 1 || !Array.isArray(data.hosts) || !Array.isArray(data.authorities)) throw new Error('it is not a version 1 localtls known-hosts file');
-      for (const h of data.hosts) if (typeof h.host !== 'string' || !Number.isInteger(h.port) || typeof h.spkiSha256 !== 'string') throw new Error('a host entry lacks host, port or spkiSha256');
-      for (const a of data.authorities) Certificate.from(a.pem);
-      return data;
-    } catch (cause) {
-      throw new IdentityError('CORRUPT_ITEM', `known hosts ${this.file}: expected a localtls known-hosts file; found one that does not parse (${(cause as Error).message})`, {
-        hint: 'fix or remove the file; until then no host can be verified against it', cause, details: { file: this.file },
-      });
-    }
+  #read(): Promise<KnownHostsData> {
+    return readKnownHostsFile(this.file, this.#allowInsecure);
   }
 
-  async #update(change: (data: FileShape) => void): Promise<void> {
+  async #update(change: (data: KnownHostsData) => void): Promise<void> {
     await withLock(this.#lockPath, async () => {
       const data = await this.#read();
       change(data);
-      await writeFileAtomic(this.file, JSON.stringify(data, null, 2) + '\n', 0o600);
+      await writeKnownHostsFile(this.file, data);
     }, this.#lock);
   }
 }
 
-/**
- * A verify hook that trusts on first use. First connection to host:port: `approve` (if given) is
- * asked, then the leaf's key is recorded and the hook returns true. Later: true for the same key
- * or a chain to a recorded CA; a different key throws KNOWN_HOST_CHANGED with both fingerprints.
- * Returns false when `approve` refuses or the peer sent no certificate.
- *
- * @example
- * ```ts
- * const conn = connect('printer.local', 4433, {
- *   verify: tofu({ approve: ({ fingerprintSha256 }) => askUser(`trust ${fingerprintSha256}?`) }),
- * });
- * ```
- * @throws TrustError KNOWN_HOST_CHANGED (from the returned hook)
- */
-export function tofu(options: TofuOptions = {}): (ctx: TofuVerifyContext) => Promise<boolean> {
-  if (!options || typeof options !== 'object') throw new ConfigError('INVALID_OPTION', `tofu: expected { file?, approve? }; found ${describe(options)}`);
-  knownKeys('tofu', options, ['file', 'approve', 'time', 'allowInsecurePermissions', 'lock']);
-  const approve = options.approve === undefined ? undefined : functionOption<NonNullable<TofuOptions['approve']>>('approve', options.approve);
-  const { approve: _a, time, ...storeOptions } = options;
-  let opened: Promise<KnownHosts> | undefined;
-  return async (ctx) => {
-    const known = await (opened ??= KnownHosts.open(storeOptions).catch((e: unknown) => { opened = undefined; throw e; }));
-    const leaf = ctx.peerCertificates[0];
-    if (!leaf) return false;
-    const verdict = await known.check(ctx.host, ctx.port, ctx.peerCertificates, time ?? new Date());
-    if (verdict.status === 'known' || verdict.status === 'authority') return true;
-    if (verdict.status === 'changed') throw changed(known.file, verdict.entry!, leaf);
-    const approval: TofuApproval = { host: ctx.host, port: ctx.port, certificate: leaf, fingerprintSha256: leaf.fingerprintSha256, spkiSha256: leaf.spkiSha256.base64 };
-    if (approve && (await approve(approval)) !== true) return false;
-    // Another connection may have recorded a key meanwhile: record only if still absent, then compare.
-    const entry = await known.recordIfNew(ctx.host, ctx.port, leaf);
-    if (entry.spkiSha256 !== leaf.spkiSha256.base64) throw changed(known.file, entry, leaf);
-    return true;
-  };
-}
-
-function changed(file: string, entry: KnownHost, leaf: Certificate): TrustError {
-  const where = formatEndpoint(entry.host, entry.port);
-  return new TrustError('KNOWN_HOST_CHANGED',
-    `${where}: expected the key recorded on ${entry.addedAt.toISOString()} (certificate SHA-256 ${entry.fingerprintSha256}, key pin ${entry.spkiSha256}); ` +
-    `found a different key (certificate SHA-256 ${leaf.fingerprintSha256}, key pin ${leaf.spkiSha256.base64}, subject ${leaf.subject})`, {
-      hint: `if the server's key changed on purpose, check the new fingerprint out of band, then remove the entry: (await KnownHosts.open({ file: '${file}' })).remove('${entry.host}', ${entry.port})`,
-      details: { host: entry.host, port: entry.port, oldFingerprintSha256: entry.fingerprintSha256, newFingerprintSha256: leaf.fingerprintSha256, oldSpkiSha256: entry.spkiSha256, newSpkiSha256: leaf.spkiSha256.base64 },
-    });
-}
-
-/** A basic chain check to a recorded CA: issuer names, signatures, dates, CA flag on issuers. */
-function chainsToAuthority(chain: readonly Certificate[], authorities: readonly Certificate[], time: Date): boolean {
-  let current = chain[0]!;
-  for (let depth = 0; depth < MAX_DEPTH; depth++) {
-    if (!validAt(current, time)) return false;
-    if (authorities.some((ca) => ca.fingerprintSha256 === current.fingerprintSha256)) return true;
-    if (authorities.some((ca) => validAt(ca, time) && issuedBy(current, ca))) return true;
-    const next = chain.find((c) => c !== current && c.isCA && issuedBy(current, c));
-    if (!next) return false;
-    current = next;
-  }
-  return false;
-}
-
-function issuedBy(cert: Certificate, issuer: Certificate): boolean {
-  if (!issuer.isCA || Buffer.compare(cert.issuerDer, issuer.subjectDer) !== 0) return false;
-  try {
-    return verifyCertificateSignature(cert, issuer.publicKeyObject());
-  } catch {
-    return false;
-  }
-}
-
-function validAt(cert: Certificate, time: Date): boolean {
-  return cert.notBefore.getTime() <= time.getTime() && time.getTime() <= cert.notAfter.getTime();
-}
-
-function checkEndpoint(host: unknown, port: unknown): { host: string; port: number } {
-  const name = nonEmptyString('host', host).trim().toLowerCase().replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');
-  if (name.length === 0) throw new ConfigError('INVALID_OPTION', `host: expected a host name or address; found ${describe(host)}`);
-  return { host: name, port: integerIn('port', port, 1, 65535) };
-}
-
-function formatEndpoint(host: string, port: number | undefined): string {
-  const h = host.includes(':') ? `[${host}]` : host;
-  return port === undefined ? h : `${h}:${port}`;
-}
-
 function sameScope(a: FileAuthority, host: string | undefined, port: number | undefined): boolean {
   return a.host === host && a.port === port;
-}
-
-function toKnownHost(h: FileHost): KnownHost {
-  return { host: h.host, port: h.port, spkiSha256: h.spkiSha256, fingerprintSha256: h.fingerprintSha256, subject: h.subject, addedAt: new Date(h.addedAt) };
-}
-
-function toAuthority(a: FileAuthority): KnownAuthority {
-  const certificate = Certificate.from(a.pem);
-  return { fingerprintSha256: certificate.fingerprintSha256, subject: certificate.subject, host: a.host, port: a.port, addedAt: new Date(a.addedAt), certificate };
 }

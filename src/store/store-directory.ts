@@ -1,11 +1,14 @@
 /**
  * Preparing a store directory: create it 0700 (parents too), check its permissions, and remove
- * temp files left by writers that crashed. Shared by the identity store and the trust store.
+ * temp files left by writers that crashed. Shared by the identity store, the trust store and the
+ * known-hosts file.
  */
 import { readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { LocalTlsError } from '../errors.js';
 import { ensureDirectory, fsyncDirectory, TEMP_PREFIX } from '../internal/atomic-file.js';
 import { checkPermissions, type PermissionRule } from './permissions.js';
+import { withLock, type LockOptions } from './lock.js';
 
 /**
  * Creates `dir` (mode 0700) when missing, then checks its permissions under `rule` unless
@@ -41,4 +44,21 @@ export async function cleanStaleTemps(dir: string, targetPrefix = ''): Promise<n
   }
   if (removed > 0) await fsyncDirectory(dir).catch(() => undefined);
   return removed;
+}
+
+/**
+ * {@link cleanStaleTemps} at open time, only when the write lock at `lockPath` is free right now
+ * (it does not wait, whatever `lock.timeoutMs` says): a busy lock means a writer is at work, and
+ * the next open cleans up instead.
+ *
+ * @example
+ * ```ts
+ * await cleanStaleTempsIfIdle(join(dir, '.lock'), dir, options.lock);
+ * ```
+ * @throws LocalTlsError IO_ERROR (a busy lock, STORE_LOCKED, is not an error here)
+ */
+export async function cleanStaleTempsIfIdle(lockPath: string, dir: string, lock: LockOptions | undefined, targetPrefix = ''): Promise<void> {
+  await withLock(lockPath, () => cleanStaleTemps(dir, targetPrefix), { ...lock, timeoutMs: 0 }).catch((e: unknown) => {
+    if (!(e instanceof LocalTlsError && e.code === 'STORE_LOCKED')) throw e;
+  });
 }

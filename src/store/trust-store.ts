@@ -2,17 +2,18 @@
  * TrustStore: the root certificates this user has installed — what "install the CA's root on
  * every client device" means for localtls. One PEM file per root, named by its fingerprint.
  */
-import { readdir, readFile, unlink } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError, IdentityError, LocalTlsError, TrustError } from '../errors.js';
-import { describe, knownKeys, nonEmptyString } from '../internal/options.js';
-import { fsyncDirectory, writeFileAtomic } from '../internal/atomic-file.js';
+import { booleanOption, describe, knownKeys, nonEmptyString } from '../internal/options.js';
+import { writeFileAtomic } from '../internal/atomic-file.js';
 import { Certificate, type CertificateInput } from '../cert/certificate.js';
 import { withLock, type LockOptions } from './lock.js';
 import { checkPermissions, checkStats } from './permissions.js';
 import { storePaths } from './paths.js';
-import { cleanStaleTemps, prepareDirectory } from './store-directory.js';
+import { cleanStaleTempsIfIdle, prepareDirectory } from './store-directory.js';
+import { ioError, listItemFiles, removeItemFile } from './store-files.js';
 
 /** Options of {@link TrustStore.open}. */
 export interface TrustStoreOptions {
@@ -78,12 +79,9 @@ export class TrustStore {
     if (!options || typeof options !== 'object') throw new ConfigError('INVALID_OPTION', `TrustStore.open: expected { dir? }; found ${describe(options)}`);
     knownKeys('TrustStore.open', options, ['dir', 'allowInsecurePermissions', 'lock']);
     const dir = resolve(options.dir === undefined ? storePaths().trust : nonEmptyString('dir', options.dir));
-    const allowInsecure = options.allowInsecurePermissions ?? false;
-    if (typeof allowInsecure !== 'boolean') throw new ConfigError('INVALID_OPTION', `allowInsecurePermissions: expected true or false; found ${describe(allowInsecure)}`);
+    const allowInsecure = booleanOption('allowInsecurePermissions', options.allowInsecurePermissions ?? false);
     await prepareDirectory(dir, { rule: 'not-writable', allowInsecure });
-    await withLock(join(dir, LOCK), () => cleanStaleTemps(dir), { ...options.lock, timeoutMs: 0 }).catch((e: unknown) => {
-      if (!(e instanceof LocalTlsError && e.code === 'STORE_LOCKED')) throw e;
-    });
+    await cleanStaleTempsIfIdle(join(dir, LOCK), dir, options.lock);
     return new TrustStore(dir, allowInsecure, options.lock ?? {});
   }
 
@@ -121,7 +119,7 @@ export class TrustStore {
    */
   async list(): Promise<TrustedRoot[]> {
     const roots: TrustedRoot[] = [];
-    for (const name of (await this.#names()).sort()) {
+    for (const name of (await listItemFiles(this.dir, SUFFIX, 'trust store')).sort()) {
       const cert = await this.#load(join(this.dir, name)).catch((e: unknown) => {
         if (e instanceof LocalTlsError && e.code !== 'IO_ERROR') return undefined;
         throw e;
@@ -154,19 +152,12 @@ export class TrustStore {
    */
   async remove(fingerprint: string): Promise<void> {
     const file = this.#file(fingerprint);
-    await withLock(join(this.dir, LOCK), async () => {
-      try {
-        await unlink(file);
-      } catch (cause) {
-        if ((cause as NodeJS.ErrnoException).code === 'ENOENT') {
-          throw new IdentityError('ITEM_NOT_FOUND', `trust store ${this.dir}: expected a root with fingerprint ${fingerprint}; found none`, {
-            hint: 'list the installed roots with trust.list()', details: { fingerprint },
-          });
-        }
-        throw new LocalTlsError('IO_ERROR', `trust store file ${file}: expected to delete it; failed (${(cause as NodeJS.ErrnoException).code ?? 'error'})`, { cause });
-      }
-      await fsyncDirectory(this.dir);
-    }, this.#lock);
+    await withLock(join(this.dir, LOCK), () => removeItemFile(file, this.dir, {
+      what: 'trust store file',
+      notFound: () => new IdentityError('ITEM_NOT_FOUND', `trust store ${this.dir}: expected a root with fingerprint ${fingerprint}; found none`, {
+        hint: 'list the installed roots with trust.list()', details: { fingerprint },
+      }),
+    }), this.#lock);
   }
 
   /**
@@ -191,14 +182,6 @@ export class TrustStore {
     const hex = typeof fingerprint === 'string' ? fingerprint.replace(/:/g, '').toLowerCase() : '';
     if (!/^[0-9a-f]{64}$/.test(hex)) throw new ConfigError('INVALID_OPTION', `fingerprint: expected a SHA-256 fingerprint (64 hex digits, colons allowed); found ${describe(fingerprint)}`);
     return join(this.dir, hex + SUFFIX);
-  }
-
-  async #names(): Promise<string[]> {
-    try {
-      return (await readdir(this.dir)).filter((n) => n.endsWith(SUFFIX) && !n.startsWith('.'));
-    } catch (cause) {
-      throw new LocalTlsError('IO_ERROR', `trust store ${this.dir}: expected to list it; failed (${(cause as NodeJS.ErrnoException).code ?? 'error'})`, { cause });
-    }
   }
 
   async #load(file: string): Promise<Certificate> {
@@ -239,7 +222,7 @@ export function installedRootsSync(options: { dir?: string; allowInsecurePermiss
     info = statSync(dir);
   } catch (cause) {
     if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw new LocalTlsError('IO_ERROR', `trust store ${dir}: expected to read it; failed (${(cause as NodeJS.ErrnoException).code ?? 'error'})`, { cause });
+    throw ioError(`trust store ${dir}`, 'read it', cause);
   }
   if (!options.allowInsecurePermissions) checkStats(dir, info, 'not-writable');
   const cached = syncCache.get(dir);
