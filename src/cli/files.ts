@@ -2,6 +2,7 @@
 import { chmod, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Certificate, Identity, LocalTlsError } from '../index.js';
+import type { Secrets } from './secrets.js';
 
 /** Reads a file's bytes. @throws IO_ERROR naming the file */
 export async function readBytes(file: string, what: string): Promise<Uint8Array> {
@@ -60,4 +61,16 @@ export async function identityFromFiles(certFile: string, keyFile: string | unde
   const chainPem = await readText(certFile, 'certificate file');
   const keyPem = keyFile ? await readText(keyFile, 'key file') : chainPem;
   return Identity.fromPEM(chainPem, keyPem);
+}
+
+/**
+ * The identity in a PKCS#12 file, opened with the PKCS#12 password (--p12-password-file,
+ * $LOCALTLS_P12_PASSPHRASE, else a prompt naming the file). The file is read before the password
+ * is asked for.
+ * @example `const identity = await identityFromPkcs12File('front-desk.p12', ctx.secrets)`
+ * @throws IO_ERROR naming the file; BAD_PASSWORD; MALFORMED
+ */
+export async function identityFromPkcs12File(file: string, secrets: Secrets): Promise<Identity> {
+  const bytes = await readBytes(file, 'PKCS#12 file');
+  return Identity.fromPKCS12(bytes, await secrets.get('p12', `password of ${file}`));
 }

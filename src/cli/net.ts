@@ -3,7 +3,7 @@ import { isIP } from 'node:net';
 import { Identity, type Certificate, type Resolver } from '../index.js';
 import { list, str, usage, type Context, type OptionSpec } from './command.js';
 import { openIdentityStore, trustAnchors } from './home.js';
-import { identityFromFiles, readBytes, readCertificates } from './files.js';
+import { identityFromFiles, identityFromPkcs12File, readCertificates } from './files.js';
 
 /** Splits `host:port`, `[v6]:port`. Returns undefined when `text` is not of that form. */
 export function splitHostPort(text: string): { host: string; port: number } | undefined {
@@ -49,7 +49,7 @@ export async function identityFrom(ctx: Context): Promise<Identity | undefined> 
   if (given > 1) throw usage('expected one of --label, --cert or --p12; found several');
   if (label !== undefined) return (await openIdentityStore(ctx)).get(label);
   if (cert !== undefined) return identityFromFiles(cert, str(ctx, 'key'));
-  if (p12 !== undefined) return Identity.fromPKCS12(await readBytes(p12, 'PKCS#12 file'), await ctx.secrets.get('p12', `password of ${p12}`));
+  if (p12 !== undefined) return identityFromPkcs12File(p12, ctx.secrets);
   return undefined;
 }
 

@@ -2,7 +2,7 @@
  * The store under SIGKILL and under two writers: it always opens, every item decrypts, each item
  * is the old or the new version, nothing acknowledged is lost, and concurrent adds all land.
  */
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdir, writeFile } from 'node:fs/promises';
@@ -52,7 +52,11 @@ function startWriter(args: string[], wait = false): Child {
   return { proc, lines, warm, ready, exited };
 }
 
-test('50 SIGKILLs at random moments while adding and replacing: the store always opens and nothing is lost', { timeout: 120_000 }, async (t) => {
+/**
+ * A temp directory and the list of writers started in it; after the test, writers still running
+ * are killed, all are awaited, then the directory is removed.
+ */
+async function writerSandbox(t: TestContext): Promise<{ dir: string; children: Child[] }> {
   const { dir, cleanup } = await makeTempDir();
   const children: Child[] = [];
   t.after(async () => {
@@ -60,6 +64,11 @@ test('50 SIGKILLs at random moments while adding and replacing: the store always
     await Promise.all(children.map((c) => c.exited));
     await cleanup();
   });
+  return { dir, children };
+}
+
+test('50 SIGKILLs at random moments while adding and replacing: the store always opens and nothing is lost', { timeout: 120_000 }, async (t) => {
+  const { dir, children } = await writerSandbox(t);
   const { a, b } = await testMaterial();
   const versions = new Set([a.certificate.fingerprintSha256, b.certificate.fingerprintSha256]);
   const material = await writeMaterial(dir);
@@ -104,13 +113,7 @@ test('50 SIGKILLs at random moments while adding and replacing: the store always
 });
 
 test('two processes adding 100 items each at the same time (also racing to create the store) → 200 readable items', { timeout: 120_000 }, async (t) => {
-  const { dir, cleanup } = await makeTempDir();
-  const children: Child[] = [];
-  t.after(async () => {
-    for (const c of children) if (c.proc.exitCode === null && c.proc.signalCode === null) c.proc.kill('SIGKILL');
-    await Promise.all(children.map((c) => c.exited));
-    await cleanup();
-  });
+  const { dir, children } = await writerSandbox(t);
   const material = await writeMaterial(dir);
   const storeDir = join(dir, 'ids');
   children.push(startWriter(['add', storeDir, material, 'one', '100']), startWriter(['add', storeDir, material, 'two', '100']));

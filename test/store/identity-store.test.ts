@@ -1,5 +1,5 @@
 /** IdentityStore: add/get/list/delete/replace/expiring, codes, permissions, corruption, at-rest format. */
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmod, readdir, readFile, writeFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,6 +11,15 @@ import { PASSPHRASE, TEST_KDF, testMaterial } from './store-fixtures.js';
 
 const open = (dir: string, extra: Record<string, unknown> = {}) => IdentityStore.open({ dir, passphrase: PASSPHRASE, kdf: TEST_KDF, ...extra });
 const itemFiles = async (dir: string) => (await readdir(dir)).filter((n) => n.endsWith('.item')).map((n) => join(dir, n));
+
+/** A store in a fresh temp directory (removed after the test) holding identity A under 'desk'. */
+async function storeWithDesk(t: TestContext): Promise<{ dir: string; store: IdentityStore }> {
+  const { dir, cleanup } = await makeTempDir();
+  t.after(cleanup);
+  const store = await open(dir);
+  await store.add((await testMaterial()).a, { label: 'desk' });
+  return { dir, store };
+}
 
 test('add, get, list, has and delete by label; the identity round-trips', async (t) => {
   const { dir, cleanup } = await makeTempDir();
@@ -42,11 +51,8 @@ test('add, get, list, has and delete by label; the identity round-trips', async 
 });
 
 test('duplicate label → DUPLICATE_ITEM; replace and { replace: true } overwrite; missing label → ITEM_NOT_FOUND', async (t) => {
-  const { dir, cleanup } = await makeTempDir();
-  t.after(cleanup);
+  const { store } = await storeWithDesk(t);
   const { a, b } = await testMaterial();
-  const store = await open(dir);
-  await store.add(a, { label: 'desk' });
   const dup = await rejectsWithCode(() => store.add(b, { label: 'desk' }), 'DUPLICATE_ITEM');
   assert.match(dup.message, /"desk"/);
   assert.equal((await store.get('desk')).certificate.fingerprintSha256, a.certificate.fingerprintSha256);
@@ -156,11 +162,7 @@ test('permissions: dir and files 0700/0600; group/other access → INSECURE_PERM
 });
 
 test('open removes stale temp files; a missing store.json next to items is CORRUPT_ITEM', async (t) => {
-  const { dir, cleanup } = await makeTempDir();
-  t.after(cleanup);
-  const { a } = await testMaterial();
-  const store = await open(dir);
-  await store.add(a, { label: 'desk' });
+  const { dir } = await storeWithDesk(t);
   await writeFile(join(dir, `${TEMP_PREFIX}abc.item-123456`), 'half', { mode: 0o600 });
   await open(dir);
   assert.deepEqual((await readdir(dir)).filter((n) => n.startsWith(TEMP_PREFIX)), []);
@@ -187,11 +189,8 @@ test('expiring({ within }) lists identities close to notAfter, soonest first', a
 });
 
 test('get is cached per file version and sees replacements made by other instances', async (t) => {
-  const { dir, cleanup } = await makeTempDir();
-  t.after(cleanup);
-  const { a, b } = await testMaterial();
-  const store = await open(dir);
-  await store.add(a, { label: 'desk' });
+  const { dir, store } = await storeWithDesk(t);
+  const { b } = await testMaterial();
   const first = await store.get('desk');
   assert.equal(await store.get('desk'), first);
   const started = performance.now();

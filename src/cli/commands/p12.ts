@@ -3,7 +3,7 @@ import { Identity, inspectPKCS12 } from '../../index.js';
 import { flag, required, str, usage, type Command } from '../command.js';
 import { openIdentityStore } from '../home.js';
 import { certificateRows, identityJson } from '../format.js';
-import { identityFromFiles, readBytes } from '../files.js';
+import { identityFromFiles, identityFromPkcs12File, readBytes } from '../files.js';
 import { writePkcs12 } from './issue.js';
 
 const P12_PASSWORD = { type: 'string', value: 'FILE', description: 'read the PKCS#12 password from FILE (else $LOCALTLS_P12_PASSPHRASE, else a prompt)' } as const;
@@ -51,8 +51,7 @@ const importP12: Command = {
   examples: ['localtls p12 import front-desk.p12 --label front-desk'],
   async run(ctx) {
     const file = ctx.positionals[0]!;
-    const bytes = await readBytes(file, 'PKCS#12 file');
-    const identity = await Identity.fromPKCS12(bytes, await ctx.secrets.get('p12', `password of ${file}`));
+    const identity = await identityFromPkcs12File(file, ctx.secrets);
     const label = str(ctx, 'label') ?? identity.friendlyName ?? identity.certificate.commonName;
     if (!label) throw usage('p12 import: the file has no friendly name and the certificate no common name: expected --label L');
     const info = await (await openIdentityStore(ctx)).add(identity, { label, replace: flag(ctx, 'replace') });

@@ -1,9 +1,8 @@
 /** `localtls store list | add | get | delete`: the encrypted identity store in the home directory. */
-import { Identity } from '../../index.js';
 import { flag, required, str, usage, type Command } from '../command.js';
 import { openIdentityStore } from '../home.js';
 import { certificateRows, identityJson } from '../format.js';
-import { identityFromFiles, readBytes, writeOutput } from '../files.js';
+import { identityFromFiles, identityFromPkcs12File, writeOutput } from '../files.js';
 
 const listCmd: Command = {
   name: 'store list',
@@ -46,9 +45,7 @@ const add: Command = {
     const cert = str(ctx, 'cert');
     const p12 = str(ctx, 'p12');
     if ((cert === undefined) === (p12 === undefined)) throw usage('store add: expected either --cert FILE [--key FILE] or --p12 FILE');
-    const identity = cert !== undefined
-      ? await identityFromFiles(cert, str(ctx, 'key'))
-      : await Identity.fromPKCS12(await readBytes(p12!, 'PKCS#12 file'), await ctx.secrets.get('p12', `password of ${p12}`));
+    const identity = cert !== undefined ? await identityFromFiles(cert, str(ctx, 'key')) : await identityFromPkcs12File(p12!, ctx.secrets);
     const info = await (await openIdentityStore(ctx)).add(identity, { label, replace: flag(ctx, 'replace') });
     if (ctx.out.json) return ctx.out.printJson(info);
     ctx.out.line(`${ctx.out.style('green', 'stored')} "${info.label}" (${info.subject}; ${info.hosts.join(', ')})`);
