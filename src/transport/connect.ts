@@ -6,8 +6,9 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import type { Certificate } from '../cert/certificate.js';
 import { ConnectionError, type LocalTlsError } from '../errors.js';
-import { baseTlsOptions, clientSecureContext, clientVerificationOptions, hookId, peerChain, sessionKey, verifyPeer, type SessionEntry } from '../tls/index.js';
+import { baseTlsOptions, clientSecureContext, clientVerificationOptions, hookId, peerChain, sessionKey, verifyPeer, type SessionCache, type SessionEntry } from '../tls/index.js';
 import { Connection, kAttach, kEstablish, kFail, kPreparing, kWaiting, type ConnectionDriver } from './connection.js';
+import { SocketTlsInfo } from './tls-info.js';
 import { resolveConnectOptions, type ConnectOptions, type ResolvedConnectOptions } from './connect-options.js';
 import { mapSocketError } from './error-map.js';
 import { resolveHost } from './resolve.js';
@@ -49,9 +50,40 @@ export function connect(host: string | DiscoveredService, port?: number | (Conne
   return conn;
 }
 
+/** The session-cache binding of a client socket: one shared 'session' listener finds it on the socket. */
+const kSession = Symbol('localtls.session');
+interface SessionBinding {
+  cache: SessionCache;
+  key: string;
+  /** The chain verification accepted; until then, sessions are held back. */
+  chain: readonly Certificate[] | undefined;
+  pending: Buffer | undefined;
+}
+type SessionSocket = TLSSocket & { [kSession]?: SessionBinding };
+
+/** Remembers a session once its chain is verified; the first one stored is enough (each resumption brings new tickets). */
+function onSession(this: SessionSocket, session: Buffer): void {
+  const binding = this[kSession];
+  if (!binding) return;
+  if (!binding.chain) { binding.pending = session; return; }
+  binding.cache.set(binding.key, { session, chain: binding.chain } satisfies SessionEntry);
+  this[kSession] = undefined;
+  this.removeListener('session', onSession);
+}
+
+/** Verification passed: a held-back session (or the next one) may be remembered now. */
+function sessionVerified(socket: SessionSocket, binding: SessionBinding, chain: readonly Certificate[]): void {
+  binding.chain = chain;
+  const pending = binding.pending;
+  binding.pending = undefined;
+  if (pending) onSession.call(socket, pending);
+}
+
 class Dialer implements ConnectionDriver {
   connection!: Connection;
-  readonly #o: ResolvedConnectOptions;
+  /** Dropped once the connection is ready: a ready connection keeps only the session-cache binding. */
+  #o: ResolvedConnectOptions | undefined;
+  readonly #cache: SessionCache | undefined;
   readonly #key: string;
   #disposed = false;
   #attemptsLeft: number;
@@ -61,6 +93,7 @@ class Dialer implements ConnectionDriver {
 
   constructor(o: ResolvedConnectOptions) {
     this.#o = o;
+    this.#cache = o.sessionCache;
     this.#attemptsLeft = o.retryAttempts;
     this.#key = sessionKey({
       host: o.host, port: o.port, serverName: o.serverName, anchorsKey: o.anchors.key, hookId: hookId(o.verify),
@@ -74,22 +107,33 @@ class Dialer implements ConnectionDriver {
   }
 
   restart(): void {
-    clearTimeout(this.#retryTimer);
+    this.#clearRetry();
     this.start();
   }
 
-  dispose(): void {
+  /** The connection ended: stop timers; a refusal of our certificate or of theirs also forgets the session. */
+  dispose(error?: LocalTlsError): void {
     this.#disposed = true;
-    clearTimeout(this.#retryTimer);
-    clearTimeout(this.#handshakeTimer);
+    this.#clearRetry();
+    this.#clearHandshakeTimer();
     this.#pending?.destroy();
     this.#pending = undefined;
+    if (error?.code === 'PEER_REJECTED_CERTIFICATE' || error?.code === 'CERTIFICATE_VERIFY_FAILED') this.#cache?.delete(this.#key);
+  }
+
+  #clearRetry(): void {
+    if (this.#retryTimer) { clearTimeout(this.#retryTimer); this.#retryTimer = undefined; }
+  }
+
+  #clearHandshakeTimer(): void {
+    if (this.#handshakeTimer) { clearTimeout(this.#handshakeTimer); this.#handshakeTimer = undefined; }
   }
 
   async #attempt(): Promise<void> {
+    const o = this.#o!;
     let addresses: { address: string; family: 4 | 6 }[];
     try {
-      addresses = await resolveHost(this.#o.host, this.#o.lookup ?? localResolver); // discovery: .local by mDNS
+      addresses = await resolveHost(o.host, o.lookup ?? localResolver); // discovery: .local by mDNS
     } catch (error) {
       this.connection[kFail](error as LocalTlsError);
       return;
@@ -110,32 +154,33 @@ class Dialer implements ConnectionDriver {
     const error = last!;
     if (this.#attemptsLeft > 0 && (error.code === 'CONNECTION_REFUSED' || error.code === 'CONNECT_TIMEOUT')) {
       this.#attemptsLeft--;
-      if (this.connection[kWaiting](error)) this.#retryTimer = setTimeout(() => this.start(), this.#o.retryDelay);
+      if (this.connection[kWaiting](error)) this.#retryTimer = setTimeout(() => this.start(), o.retryDelay);
       return;
     }
     this.connection[kFail](error);
   }
 
   #tcp(address: string, family: 4 | 6): Promise<Socket> {
-    const peer = `${formatHostPort(this.#o.host, this.#o.port)}${address === this.#o.host ? '' : ` via ${address}`}`;
+    const o = this.#o!;
+    const peer = `${formatHostPort(o.host, o.port)}${address === o.host ? '' : ` via ${address}`}`;
     return new Promise((resolve, reject) => {
-      const raw = netConnect({ host: address, port: this.#o.port, family, noDelay: true, allowHalfOpen: true });
+      const raw = netConnect({ host: address, port: o.port, family, noDelay: true, allowHalfOpen: true });
       this.#pending = raw;
       const timer = setTimeout(() => {
         raw.destroy();
-        reject(new ConnectionError('CONNECT_TIMEOUT', `no TCP connection to ${peer} within ${this.#o.connectTimeout} ms`, { hint: 'check that the device is on, on this network, and that no firewall drops the port' }));
-      }, this.#o.connectTimeout);
+        reject(new ConnectionError('CONNECT_TIMEOUT', `no TCP connection to ${peer} within ${o.connectTimeout} ms`, { hint: 'check that the device is on, on this network, and that no firewall drops the port' }));
+      }, o.connectTimeout);
       raw.once('error', (error) => { clearTimeout(timer); reject(mapSocketError(error, { peer, phase: 'connect' })); });
       raw.once('connect', () => { clearTimeout(timer); raw.removeAllListeners('error'); this.#pending = undefined; resolve(raw); });
     });
   }
 
   #tls(raw: Socket): void {
-    const o = this.#o;
+    const o = this.#o!;
     const conn = this.connection;
     const cache = o.sessionCache;
     const entry = cache?.get(this.#key);
-    const socket: TLSSocket = tlsConnect({
+    const socket: SessionSocket = tlsConnect({
       socket: raw,
       ...baseTlsOptions(o.minVersion),
       secureContext: clientSecureContext(o.minVersion, o.identity),
@@ -148,50 +193,45 @@ class Dialer implements ConnectionDriver {
     });
     conn[kAttach](socket, raw, o.identity !== undefined);
     this.#handshakeTimer = setTimeout(() => {
+      this.#handshakeTimer = undefined;
       conn[kFail](new ConnectionError('HANDSHAKE_TIMEOUT', `the TLS handshake with ${o.host}:${o.port} did not finish within ${o.handshakeTimeout} ms`, {
         hint: 'the peer accepted TCP but is not answering TLS: check that it is a localtls listener (or another TLS server) on this port',
       }));
     }, o.handshakeTimeout);
+    let binding: SessionBinding | undefined;
+    if (cache) {
+      binding = { cache, key: this.#key, chain: undefined, pending: undefined };
+      socket[kSession] = binding;
+      socket.on('session', onSession);
+    }
+    socket.once('secureConnect', () => this.#secured(socket, entry, binding));
+  }
 
-    let verifiedChain: readonly Certificate[] | undefined;
-    let pendingSession: Buffer | undefined;
-    const remember = (session: Buffer) => {
-      if (cache && verifiedChain) cache.set(this.#key, { session, chain: verifiedChain } satisfies SessionEntry);
-    };
-    socket.on('session', (session: Buffer) => { if (verifiedChain) remember(session); else pendingSession = session; });
-
-    socket.once('secureConnect', () => {
-      clearTimeout(this.#handshakeTimer);
+  /** Handshake done: verify (hook or default) before anything moves, then become ready. */
+  #secured(socket: SessionSocket, entry: SessionEntry | undefined, binding: SessionBinding | undefined): void {
+    this.#clearHandshakeTimer();
+    if (this.#disposed) return;
+    const o = this.#o!;
+    const conn = this.connection;
+    conn[kEstablish]('verify');
+    const resumed = socket.isSessionReused();
+    let chain: readonly Certificate[] = peerChain(socket);
+    if (chain.length === 0 && resumed && entry) chain = entry.chain;
+    const protocol = socket.getProtocol() ?? 'unknown';
+    const alpn = socket.alpnProtocol || undefined;
+    verifyPeer({
+      side: 'client', peerCertificates: chain, host: o.verifyName, port: o.port, serverName: o.serverName, protocol, alpn, resumed,
+      anchors: o.anchors.load, defaultPolicy: { kind: 'ssl', hostname: o.verifyName }, hook: o.verify, timeoutMs: o.verifyTimeout,
+    }).then((outcome) => {
       if (this.#disposed) return;
-      conn[kEstablish]('verify');
-      const resumed = socket.isSessionReused();
-      let chain = peerChain(socket);
-      if (chain.length === 0 && resumed && entry) chain = [...entry.chain];
-      const protocol = socket.getProtocol() ?? 'unknown';
-      const alpn = socket.alpnProtocol || undefined;
-      verifyPeer({
-        side: 'client', peerCertificates: chain, host: o.verifyName, port: o.port, serverName: o.serverName, protocol, alpn, resumed,
-        anchors: o.anchors.load, defaultPolicy: { kind: 'ssl', hostname: o.verifyName }, hook: o.verify, timeoutMs: o.verifyTimeout,
-      }).then((outcome) => {
-        if (this.#disposed) return;
-        if (!outcome.ok) {
-          cache?.delete(this.#key);
-          conn[kFail](outcome.error);
-          return;
-        }
-        verifiedChain = chain;
-        if (pendingSession) remember(pendingSession);
-        conn[kEstablish]('established', {
-          protocol, cipher: socket.getCipher()?.standardName ?? socket.getCipher()?.name ?? 'unknown', alpn, serverName: o.serverName,
-          peerCertificates: Object.freeze([...chain]), resumed, trustResult: outcome.trustResult,
-          exportKeyingMaterial: (length, label, context) => new Uint8Array(socket.exportKeyingMaterial(length, label, context ? Buffer.from(context) : undefined as unknown as Buffer)),
-        });
-      }, (error: unknown) => conn[kFail](error as LocalTlsError));
-    });
-    const key = this.#key;
-    conn.on('state', (state: string) => {
-      const code = conn.error?.code;
-      if (state === 'failed' && (code === 'PEER_REJECTED_CERTIFICATE' || code === 'CERTIFICATE_VERIFY_FAILED')) cache?.delete(key);
-    });
+      if (!outcome.ok) {
+        this.#cache?.delete(this.#key);
+        conn[kFail](outcome.error);
+        return;
+      }
+      if (binding) sessionVerified(socket, binding, chain);
+      this.#o = undefined;
+      conn[kEstablish]('established', new SocketTlsInfo(socket, { protocol, alpn, serverName: o.serverName, peerCertificates: chain, resumed, trustResult: outcome.trustResult }));
+    }, (error: unknown) => conn[kFail](error as LocalTlsError));
   }
 }

@@ -10,36 +10,14 @@ import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { ConnectionError, ConfigError, LocalTlsError } from '../errors.js';
 import { describe, integerIn } from '../internal/options.js';
-import type { Certificate } from '../cert/certificate.js';
-import type { TrustResult } from '../trust/index.js';
-import { CONNECTION_TRANSITIONS, StateMachine, type ConnectionState } from './state.js';
+import { CONNECTION_TRANSITIONS, canTransition, type ConnectionState } from './state.js';
 import { mapSocketError, prematureClose, type FailurePhase } from './error-map.js';
 import { ReceiveBuffer, type Received } from './receive-buffer.js';
+import type { TlsInfo } from './tls-info.js';
 import { encodeMessage, MessageDecoder, type Message } from './framing.js';
 import { formatHostPort } from '../internal/host-port.js';
 
-/**
- * Facts about the established TLS session (`conn.tls`, available once ready).
- * @example `console.log(conn.tls?.protocol, conn.tls?.cipher, conn.tls?.resumed)`
- */
-export interface TlsInfo {
-  /** 'TLSv1.2' or 'TLSv1.3'. */
-  readonly protocol: string;
-  /** The cipher suite's standard name. */
-  readonly cipher: string;
-  /** The negotiated ALPN protocol, if any. */
-  readonly alpn: string | undefined;
-  /** The SNI name sent (client) or received (listener). */
-  readonly serverName: string | undefined;
-  /** The peer's verified chain, leaf first (empty when a client presented none). */
-  readonly peerCertificates: readonly Certificate[];
-  /** True when the session was resumed (verification still ran). */
-  readonly resumed: boolean;
-  /** The TrustResult of the verification, when one was computed. */
-  readonly trustResult: TrustResult | undefined;
-  /** RFC 5705 keying material exporter. @example `conn.tls!.exportKeyingMaterial(32, 'EXPORTER-my-app')` */
-  exportKeyingMaterial(length: number, label: string, context?: Uint8Array): Uint8Array;
-}
+export type { TlsInfo } from './tls-info.js';
 
 /** Options of `send`. */
 export interface SendOptions {
@@ -51,12 +29,19 @@ export interface SendOptions {
 export interface ConnectionDriver {
   start(): void;
   restart(): void;
-  dispose(): void;
+  /** The connection ended (with `error` when it failed): stop timers, forget what is no longer needed. */
+  dispose(error?: LocalTlsError): void;
+}
+
+/** Told, before the connection's own 'state' listeners, when a connection ends (internal; the Listener). */
+export interface ConnectionObserver {
+  connectionEnded(conn: Connection, state: 'failed' | 'cancelled', error: LocalTlsError | undefined): void;
 }
 
 interface PendingWrite {
   data: Uint8Array;
   final: boolean;
+  promise: Promise<void>;
   resolve(): void;
   reject(error: unknown): void;
 }
@@ -69,9 +54,27 @@ export const kPhase = Symbol('phase');
 export const kPreparing = Symbol('preparing');
 export const kWaiting = Symbol('waiting');
 
+/** The Connection that owns a socket: lets one shared listener per event serve every socket. */
+const kOwner = Symbol('localtls.connection');
+type OwnedSocket = TLSSocket & { [kOwner]?: Connection };
+
 const noop = (): void => {};
 const CLOSE_GRACE_MS = 2000;
 const HIGH_WATER_MARK = 1024 * 1024;
+const CHUNK_MAX = 1 << 20;
+
+/** A rejected promise already marked handled (the caller may ignore it). */
+function rejected<T>(error: unknown): Promise<T> {
+  const p = Promise.reject(error) as Promise<T>;
+  p.catch(noop);
+  return p;
+}
+
+/** Rejects a write's promise, marking it handled first (a send() nobody awaited must not crash the process). */
+function rejectWrite(w: PendingWrite, error: unknown): void {
+  w.promise.catch(noop);
+  w.reject(error);
+}
 
 /** Construction options (internal). */
 export interface ConnectionInit {
@@ -82,6 +85,7 @@ export interface ConnectionInit {
   /** How long after `ready` a bare close still counts as the peer rejecting our certificate. */
   rejectionWindowMs: number;
   driver?: ConnectionDriver;
+  observer?: ConnectionObserver;
 }
 
 /**
@@ -105,19 +109,23 @@ export class Connection extends EventEmitter {
   readonly port: number;
   /** 'client' for connect(), 'server' for a listener's connections. */
   readonly side: 'client' | 'server';
-  /** Resolves when the connection is ready; rejects with the ConnectionError when it fails or is cancelled first. */
-  readonly ready: Promise<void>;
 
-  readonly #machine: StateMachine<ConnectionState>;
-  readonly #init: ConnectionInit;
-  #resolveReady!: () => void;
-  #rejectReady!: (error: unknown) => void;
+  // Kept small on purpose: a listener may hold thousands of idle connections. Objects that only
+  // some connections need (the ready promise, the write queue, the receive buffer) are made lazily.
+  #state: ConnectionState = 'setup';
+  readonly #maxMessageSize: number;
+  readonly #rejectionWindowMs: number;
+  #driver: ConnectionDriver | undefined;
+  readonly #observer: ConnectionObserver | undefined;
+  #ready: Promise<void> | undefined;
+  #resolveReady: (() => void) | undefined;
+  #rejectReady: ((error: unknown) => void) | undefined;
   #socket: TLSSocket | undefined;
   #raw: Socket | undefined;
   #phase: FailurePhase = 'connect';
   #presented = false;
-  #queue: PendingWrite[] = [];
-  #buffer: ReceiveBuffer;
+  #queue: PendingWrite[] | undefined;
+  #buffer: ReceiveBuffer | undefined;
   #error: LocalTlsError | undefined;
   #info: TlsInfo | undefined;
   #ended = false;
@@ -128,19 +136,44 @@ export class Connection extends EventEmitter {
 
   constructor(init: ConnectionInit) {
     super();
-    this.#init = init;
     this.host = init.host;
     this.port = init.port;
     this.side = init.side;
-    this.#machine = new StateMachine<ConnectionState>('setup', CONNECTION_TRANSITIONS, (state, error) => this.emit('state', state, error));
-    this.ready = new Promise<void>((resolve, reject) => { this.#resolveReady = resolve; this.#rejectReady = reject; });
-    this.ready.catch(noop);
-    this.#buffer = new ReceiveBuffer(HIGH_WATER_MARK, () => this.#socket?.pause(), () => this.#socket?.resume());
+    this.#maxMessageSize = init.maxMessageSize;
+    this.#rejectionWindowMs = init.rejectionWindowMs;
+    this.#driver = init.driver;
+    this.#observer = init.observer;
+  }
+
+  /** Resolves when the connection is ready; rejects with the ConnectionError when it fails or is cancelled first. */
+  get ready(): Promise<void> {
+    return (this.#ready ??= this.#makeReady());
+  }
+
+  #makeReady(): Promise<void> {
+    if (this.#phase === 'established') return Promise.resolve();
+    if (this.#terminal) return rejected(this.#error ?? cancelledError());
+    const p = new Promise<void>((resolve, reject) => { this.#resolveReady = resolve; this.#rejectReady = reject; });
+    p.catch(noop);
+    return p;
   }
 
   /** The current state. */
   get state(): ConnectionState {
-    return this.#machine.state;
+    return this.#state;
+  }
+
+  get #terminal(): boolean {
+    return CONNECTION_TRANSITIONS[this.#state].length === 0;
+  }
+
+  /** The one transition function: moves along CONNECTION_TRANSITIONS and emits each change once. */
+  #transition(to: ConnectionState, error?: LocalTlsError): boolean {
+    if (!canTransition(CONNECTION_TRANSITIONS, this.#state, to)) return false;
+    this.#state = to;
+    if (to === 'failed' || to === 'cancelled') this.#observer?.connectionEnded(this, to, error);
+    this.emit('state', to, error);
+    return true;
   }
 
   /** The error the connection failed with, if it failed. */
@@ -169,32 +202,27 @@ export class Connection extends EventEmitter {
    * kernel; rejects with the connection's error.
    * @example `await conn.send(new TextEncoder().encode('order 12'), { final: true })`
    */
-  send(data: Uint8Array | string, options: SendOptions = {}): Promise<void> {
-    const promise = this.#send(data, options);
-    promise.catch(noop);
-    return promise;
-  }
-
-  #send(data: Uint8Array | string, options: SendOptions): Promise<void> {
+  send(data: Uint8Array | string, options?: SendOptions): Promise<void> {
     if (typeof data !== 'string' && !(data instanceof Uint8Array)) {
-      return Promise.reject(new ConfigError('INVALID_OPTION', `send(data): expected a Uint8Array or a string; found ${describe(data)}`));
+      return rejected(new ConfigError('INVALID_OPTION', `send(data): expected a Uint8Array or a string; found ${describe(data)}`));
     }
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     const final = options?.final === true;
-    if (this.#ended) return Promise.reject(new ConnectionError('INVALID_STATE', 'send(): this connection already sent its final data', { hint: 'send { final: true } only with the last data' }));
-    if (this.#machine.terminal) return Promise.reject(this.#error ?? new ConnectionError('INVALID_STATE', `send(): the connection is ${this.state}`));
+    if (this.#ended) return rejected(new ConnectionError('INVALID_STATE', 'send(): this connection already sent its final data', { hint: 'send { final: true } only with the last data' }));
+    if (this.#terminal) return rejected(this.#error ?? new ConnectionError('INVALID_STATE', `send(): the connection is ${this.state}`));
     if (final) this.#ended = true;
-    return new Promise<void>((resolve, reject) => {
-      const write: PendingWrite = { data: bytes, final, resolve, reject };
-      if (this.#phase === 'established') this.#write(write);
-      else this.#queue.push(write);
-    });
+    let w!: PendingWrite;
+    const promise = new Promise<void>((resolve, reject) => { w = { data: bytes, final, promise: undefined as unknown as Promise<void>, resolve, reject }; });
+    w.promise = promise;
+    if (this.#phase === 'established') this.#write(w);
+    else (this.#queue ??= []).push(w);
+    return promise;
   }
 
   #write(w: PendingWrite): void {
     const socket = this.#socket!;
     if (w.data.length > 0) {
-      socket.write(w.data, (error) => (error ? w.reject(this.#error ?? mapSocketError(error, this.#context())) : w.resolve()));
+      socket.write(w.data, (error) => (error ? rejectWrite(w, this.#error ?? mapSocketError(error, this.#context())) : w.resolve()));
     }
     if (w.final) socket.end(() => { if (w.data.length === 0) w.resolve(); });
     else if (w.data.length === 0) w.resolve();
@@ -205,11 +233,25 @@ export class Connection extends EventEmitter {
    * `max` (default 65536). `isComplete` is true when the peer has finished sending.
    * @example `const { data, isComplete } = await conn.receive({ min: 4, max: 4 })`
    */
-  async receive(options: { min?: number; max?: number } = {}): Promise<Received> {
-    const max = options.max === undefined ? 65536 : integerIn('receive max', options.max, 1, 2 ** 31 - 1);
-    const min = options.min === undefined ? 1 : integerIn('receive min', options.min, 0, max);
-    await this.ready;
-    return this.#buffer.receive(min, max);
+  receive(options?: { min?: number; max?: number }): Promise<Received> {
+    let max = 65536;
+    let min = 1;
+    if (options !== undefined) {
+      try {
+        if (options.max !== undefined) max = integerIn('receive max', options.max, 1, 2 ** 31 - 1);
+        if (options.min !== undefined) min = integerIn('receive min', options.min, 0, max);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    return this.#receive(min, max);
+  }
+
+  /** receive() without option checks: straight to the buffer once ready, after `ready` before. */
+  #receive(min: number, max: number): Promise<Received> {
+    const buffer = this.#buffer;
+    if (buffer) return buffer.receive(min, max);
+    return this.ready.then(() => this.#buffer!.receive(min, max));
   }
 
   /**
@@ -220,7 +262,7 @@ export class Connection extends EventEmitter {
     this.#claimReader('async iteration');
     try {
       for (;;) {
-        const { data, isComplete } = await this.receive({ min: 1, max: 1 << 20 });
+        const { data, isComplete } = await this.#receive(1, CHUNK_MAX);
         if (data.length > 0) yield data;
         if (isComplete) return;
       }
@@ -236,8 +278,8 @@ export class Connection extends EventEmitter {
    */
   sendMessage(message: Uint8Array | unknown): Promise<void> {
     let frame: Buffer;
-    try { frame = encodeMessage(message, this.#init.maxMessageSize); }
-    catch (error) { const p = Promise.reject(error); p.catch(noop); return p; }
+    try { frame = encodeMessage(message, this.#maxMessageSize); }
+    catch (error) { return rejected(error); }
     return this.send(frame);
   }
 
@@ -248,10 +290,10 @@ export class Connection extends EventEmitter {
    */
   async *messages(): AsyncGenerator<Message> {
     this.#claimReader('messages()');
-    const decoder = new MessageDecoder(this.#init.maxMessageSize);
+    const decoder = new MessageDecoder(this.#maxMessageSize);
     try {
       for (;;) {
-        const { data, isComplete } = await this.receive({ min: 1, max: 1 << 20 });
+        const { data, isComplete } = await this.#receive(1, CHUNK_MAX);
         let messages: Message[];
         try { messages = decoder.push(data); }
         catch (error) { this[kFail](error as LocalTlsError); throw error; }
@@ -279,7 +321,7 @@ export class Connection extends EventEmitter {
   toDuplex(): Duplex {
     const duplex: Duplex = new Duplex({
       read: () => {
-        this.receive({ min: 1, max: 1 << 16 }).then(
+        this.#receive(1, 1 << 16).then(
           ({ data, isComplete }) => { if (data.length) duplex.push(data); if (isComplete) duplex.push(null); },
           (error: unknown) => duplex.destroy(error as Error),
         );
@@ -297,7 +339,7 @@ export class Connection extends EventEmitter {
    * @example `conn.cancel()`
    */
   cancel(): void {
-    if (this.#machine.terminal) return;
+    if (this.#terminal) return;
     const established = this.#phase === 'established';
     this.#finish('cancelled', undefined);
     if (established && this.#socket && !this.#socket.destroyed) {
@@ -315,7 +357,7 @@ export class Connection extends EventEmitter {
    * @example `conn.forceCancel()`
    */
   forceCancel(): void {
-    if (this.#machine.terminal) { this.#reset(); return; }
+    if (this.#terminal) { this.#reset(); return; }
     this.#finish('cancelled', undefined);
     this.#reset();
   }
@@ -326,8 +368,8 @@ export class Connection extends EventEmitter {
    * @example `conn.on('state', (s) => s === 'waiting' && networkIsBack && conn.restart())`
    */
   restart(): void {
-    if (this.state !== 'waiting' || !this.#init.driver) throw new ConnectionError('INVALID_STATE', `restart(): expected state 'waiting'; found '${this.state}'`);
-    this.#init.driver.restart();
+    if (this.state !== 'waiting' || !this.#driver) throw new ConnectionError('INVALID_STATE', `restart(): expected state 'waiting'; found '${this.state}'`);
+    this.#driver.restart();
   }
 
   /**
@@ -344,25 +386,63 @@ export class Connection extends EventEmitter {
   }
 
   #finish(state: 'failed' | 'cancelled', error: LocalTlsError | undefined): void {
-    if (this.#machine.terminal) return;
+    if (this.#terminal) return;
     this.#error = error;
-    const reason = error ?? new ConnectionError('CANCELLED', 'the connection was cancelled');
-    for (const w of this.#queue.splice(0)) w.reject(reason);
-    if (error) this.#buffer.fail(error); else this.#buffer.end();
-    this.#init.driver?.dispose();
-    this.#machine.transition(state, error);
-    this.#rejectReady(reason);
+    const queue = this.#queue;
+    this.#queue = undefined;
+    const rejectReady = this.#rejectReady;
+    this.#resolveReady = this.#rejectReady = undefined;
+    const reason = error ?? (queue?.length || rejectReady ? cancelledError() : undefined);
+    if (queue) for (const w of queue) rejectWrite(w, reason);
+    if (error) this.#buffer?.fail(error); else this.#buffer?.end();
+    const driver = this.#driver;
+    this.#driver = undefined;
+    driver?.dispose(error);
+    this.#transition(state, error);
+    rejectReady?.(reason);
+  }
+
+  // ---- socket events: one shared listener per event for every connection (the socket points to its owner) ----
+
+  static #onError(this: OwnedSocket, error: Error): void {
+    const conn = this[kOwner];
+    if (!conn || conn.#terminal) return;
+    conn[kFail](mapSocketError(error, conn.#rejectionContext()));
+  }
+
+  static #onEnd(this: OwnedSocket): void {
+    const conn = this[kOwner];
+    if (!conn || conn.#terminal) return;
+    const ctx = conn.#rejectionContext();
+    if (ctx.phase === 'established') conn.#buffer?.end();
+    else conn[kFail](prematureClose(ctx));
+  }
+
+  static #onClose(this: OwnedSocket): void {
+    const conn = this[kOwner];
+    if (!conn || conn.#terminal) return;
+    if (conn.#phase !== 'established') { conn[kFail](prematureClose(conn.#rejectionContext())); return; }
+    const ctx = conn.#rejectionContext();
+    if (ctx.phase !== 'established') { conn[kFail](prematureClose(ctx)); return; }
+    conn.#buffer?.end();
+    conn.#finish('cancelled', undefined);
+  }
+
+  static #onData(this: OwnedSocket, chunk: Buffer): void {
+    const conn = this[kOwner]!;
+    conn.#received += chunk.length;
+    conn.#buffer!.push(chunk);
   }
 
   // ---- internal API used by connect() and Listener ----
 
   /** Starts the client driver (after listeners could attach). */
   [kPreparing](): boolean {
-    return this.#machine.transition('preparing');
+    return this.#transition('preparing');
   }
 
   [kWaiting](error: LocalTlsError): boolean {
-    return this.#machine.transition('waiting', error);
+    return this.#transition('waiting', error);
   }
 
   /** The current failure phase (internal). */
@@ -374,28 +454,14 @@ export class Connection extends EventEmitter {
   [kAttach](socket: TLSSocket, raw: Socket, presentedCertificate: boolean): void {
     this.#socket = socket;
     this.#raw = raw;
-    this.#remoteAddress = raw.remoteAddress ?? socket.remoteAddress;
+    this.#remoteAddress = socket.remoteAddress ?? raw.remoteAddress;
     this.#phase = 'handshake';
     this.#presented = presentedCertificate;
-    raw.on('error', noop);
-    socket.on('error', (error) => {
-      if (this.#machine.terminal) return;
-      this[kFail](mapSocketError(error, this.#rejectionContext()));
-    });
-    socket.on('end', () => {
-      if (this.#machine.terminal) return;
-      const ctx = this.#rejectionContext();
-      if (ctx.phase === 'established') this.#buffer.end();
-      else this[kFail](prematureClose(ctx));
-    });
-    socket.on('close', () => {
-      if (this.#machine.terminal) return;
-      if (this.#phase !== 'established') { this[kFail](prematureClose(this.#rejectionContext())); return; }
-      const ctx = this.#rejectionContext();
-      if (ctx.phase !== 'established') { this[kFail](prematureClose(ctx)); return; }
-      this.#buffer.end();
-      this.#finish('cancelled', undefined);
-    });
+    (socket as OwnedSocket)[kOwner] = this;
+    if (raw !== socket && raw.listenerCount('error') === 0) raw.on('error', noop);
+    socket.on('error', Connection.#onError);
+    socket.on('end', Connection.#onEnd);
+    socket.on('close', Connection.#onClose);
   }
 
   /**
@@ -405,7 +471,7 @@ export class Connection extends EventEmitter {
    */
   #rejectionContext() {
     const ctx = this.#context();
-    if (ctx.phase === 'established' && !this.#ended && this.#received === 0 && Date.now() - this.#readyAt < this.#init.rejectionWindowMs) {
+    if (ctx.phase === 'established' && !this.#ended && this.#received === 0 && Date.now() - this.#readyAt < this.#rejectionWindowMs) {
       return { ...ctx, phase: 'verify' as FailurePhase };
     }
     return ctx;
@@ -416,26 +482,35 @@ export class Connection extends EventEmitter {
   /** Verification passed: becomes ready, flushes queued writes, starts delivering the peer's bytes. */
   [kEstablish](phase: 'established', info: TlsInfo): void;
   [kEstablish](phase: 'verify' | 'established', info?: TlsInfo): void {
-    if (this.#machine.terminal) return;
+    if (this.#terminal) return;
     if (phase === 'verify') { this.#phase = 'verify'; return; }
     const socket = this.#socket!;
     this.#info = info;
     this.#phase = 'established';
     this.#readyAt = Date.now();
-    if (this.#machine.state === 'setup') this.#machine.transition('preparing');
-    this.#machine.transition('ready');
-    this.#resolveReady();
-    socket.on('data', (chunk: Buffer) => { this.#received += chunk.length; this.#buffer.push(chunk); });
-    for (const w of this.#queue.splice(0)) this.#write(w);
+    this.#buffer = new ReceiveBuffer(HIGH_WATER_MARK, socket);
+    if (this.#state === 'setup') this.#transition('preparing');
+    this.#transition('ready');
+    const resolveReady = this.#resolveReady;
+    this.#resolveReady = this.#rejectReady = undefined;
+    resolveReady?.();
+    socket.on('data', Connection.#onData);
+    const queue = this.#queue;
+    this.#queue = undefined;
+    if (queue) for (const w of queue) this.#write(w);
   }
 
   /** Fails: destroys the socket without flushing anything, rejects everything pending. */
   [kFail](error: LocalTlsError): void {
-    if (this.#machine.terminal) return;
+    if (this.#terminal) return;
     const reset = error.code === 'PEER_REJECTED_CERTIFICATE' || this.#phase !== 'established';
     this.#finish('failed', error);
     if (reset) this.#reset(); else this.#socket?.destroy();
   }
+}
+
+function cancelledError(): ConnectionError {
+  return new ConnectionError('CANCELLED', 'the connection was cancelled');
 }
 
 /** True when `value` is a Connection. @example `isConnection(x)` */

@@ -10,13 +10,15 @@ import { Certificate } from '../cert/certificate.js';
 import { ConfigError, ConnectionError, type LocalTlsError } from '../errors.js';
 import type { Identity } from '../identity/identity.js';
 import { baseTlsOptions, peerChain, serverVerificationOptions, verifyPeer } from '../tls/index.js';
-import { Connection, kAttach, kEstablish, kFail } from './connection.js';
+import { Connection, kAttach, kEstablish, kFail, type ConnectionObserver } from './connection.js';
+import { SocketTlsInfo } from './tls-info.js';
 import { mapSocketError } from './error-map.js';
 import { identityOption, resolveListenerOptions, type ListenerOptions, type ResolvedListenerOptions } from './listener-options.js';
 import { LISTENER_TRANSITIONS, StateMachine, type ListenerState } from './state.js';
 import { advertiseListener, type Advertisement, type ListenerAdvertising } from '../discovery/index.js';
 import { expiryWarning } from '../store/expiry.js';
 import { formatHostPort } from '../internal/host-port.js';
+import type { TrustResult } from '../trust/index.js';
 
 const noop = (): void => {};
 const MAX_REMEMBERED_CHAINS = 1024;
@@ -60,9 +62,16 @@ export class Listener extends EventEmitter {
   #rejectReady!: (error: unknown) => void;
   #error: LocalTlsError | undefined;
   #advertising: ListenerAdvertising | undefined;
+  /** One 'close' listener shared by every accepted TCP socket (it is `this` when called). */
+  readonly #untrack: (this: Socket) => void;
+  /** One observer shared by every connection: bookkeeping and 'handshakeError' when one ends. */
+  readonly #observer: ConnectionObserver;
 
   constructor(options: ListenerOptions) {
     super();
+    const sockets = this.#sockets;
+    this.#untrack = function untrack(this: Socket) { sockets.delete(this); };
+    this.#observer = { connectionEnded: (conn, state, error) => this.#connectionEnded(conn, state, error) };
     this.#o = resolveListenerOptions(options);
     this.#identity = this.#o.identity;
     this.ready = new Promise<void>((resolve, reject) => { this.#resolveReady = resolve; this.#rejectReady = reject; });
@@ -200,7 +209,13 @@ export class Listener extends EventEmitter {
     raw.on('error', noop);
     if (this.#machine.state !== 'ready') { raw.destroy(); return; }
     this.#sockets.add(raw);
-    raw.once('close', () => this.#sockets.delete(raw));
+    raw.on('close', this.#untrack);
+  }
+
+  /** A connection ended: forget it if it was handed out, else report why it never was. */
+  #connectionEnded(conn: Connection, state: 'failed' | 'cancelled', error: LocalTlsError | undefined): void {
+    if (this.#connections.delete(conn)) return;
+    if (state === 'failed' && error) this.#reportHandshakeError(error, { remoteAddress: conn.host, remotePort: conn.port });
   }
 
   #reportHandshakeError(error: LocalTlsError, info: HandshakeErrorInfo): void {
@@ -213,6 +228,7 @@ export class Listener extends EventEmitter {
     const raw = (socket as unknown as { _parent?: Socket })._parent ?? (socket as Socket);
     const conn = new Connection({
       side: 'server', host: socket.remoteAddress ?? 'unknown', port: socket.remotePort ?? 0, maxMessageSize: this.#o.maxMessageSize, rejectionWindowMs: 0,
+      observer: this.#observer,
     });
     conn[kAttach](socket, raw, false);
     conn[kEstablish]('verify');
@@ -220,33 +236,33 @@ export class Listener extends EventEmitter {
     const protocol = socket.getProtocol() ?? 'unknown';
     const alpn = socket.alpnProtocol || undefined;
     const serverName = (socket as unknown as { servername?: string | false }).servername || undefined;
-    let chain = this.#o.requestCertificate ? peerChain(socket) : [];
+    if (!this.#o.requestCertificate) {
+      // Deferred one turn: a TLS 1.3 socket ended synchronously inside 'secureConnection' loses its
+      // close_notify (the peer sees an unexpected EOF) on Node 20.
+      setImmediate(() => this.#handOut(conn, socket, raw, { protocol, alpn, serverName, peerCertificates: [], resumed, trustResult: undefined }));
+      return;
+    }
+    let chain = peerChain(socket);
     if (resumed && chain.length === 1) chain = [...(this.#chains.get(chain[0]!.fingerprintSha256) ?? chain)];
-    const finish = (trustResult: import('../trust/index.js').TrustResult | undefined) => {
-      if (conn.state !== 'preparing' && conn.state !== 'setup') return;
-      if (chain.length > 0) this.#rememberChain(chain);
-      (raw as { [kVerified]?: boolean })[kVerified] = true;
-      this.#connections.add(conn);
-      conn.on('state', (state) => { if (state === 'failed' || state === 'cancelled') this.#connections.delete(conn); });
-      conn[kEstablish]('established', {
-        protocol, cipher: socket.getCipher()?.standardName ?? 'unknown', alpn, serverName, peerCertificates: Object.freeze([...chain]), resumed, trustResult,
-        exportKeyingMaterial: (length, label, context) => new Uint8Array(socket.exportKeyingMaterial(length, label, context ? Buffer.from(context) : undefined as unknown as Buffer)),
-      });
-      if (this.#machine.state !== 'ready') { conn.forceCancel(); return; }
-      this.emit('connection', conn);
-    };
-    const refuse = (error: LocalTlsError) => conn[kFail](error);
-    conn.on('state', (state, error?: LocalTlsError) => {
-      if (state === 'failed' && error && !this.#connections.has(conn)) this.#reportHandshakeError(error, { remoteAddress: conn.host, remotePort: conn.port });
-    });
-    // Deferred one turn: a TLS 1.3 socket ended synchronously inside 'secureConnection' loses its
-    // close_notify (the peer sees an unexpected EOF) on Node 20.
-    if (!this.#o.requestCertificate) { setImmediate(finish, undefined); return; }
     verifyPeer({
       side: 'server', peerCertificates: chain, host: conn.host, port: conn.port, serverName, protocol, alpn, resumed,
       anchors: this.#o.anchors.load, defaultPolicy: { kind: 'ssl', server: false }, hook: this.#o.verify, timeoutMs: this.#o.verifyTimeout,
       requireCertificate: this.#o.requireCertificate,
-    }).then((outcome) => (outcome.ok ? finish(outcome.trustResult) : refuse(outcome.error)), (error: unknown) => refuse(error as LocalTlsError));
+    }).then(
+      (outcome) => (outcome.ok ? this.#handOut(conn, socket, raw, { protocol, alpn, serverName, peerCertificates: chain, resumed, trustResult: outcome.trustResult }) : conn[kFail](outcome.error)),
+      (error: unknown) => conn[kFail](error as LocalTlsError),
+    );
+  }
+
+  /** Verification passed (or was not asked for): the connection becomes ready and is handed out. */
+  #handOut(conn: Connection, socket: TLSSocket, raw: Socket, facts: { protocol: string; alpn: string | undefined; serverName: string | undefined; peerCertificates: readonly Certificate[]; resumed: boolean; trustResult: TrustResult | undefined }): void {
+    if (conn.state !== 'preparing' && conn.state !== 'setup') return;
+    if (facts.peerCertificates.length > 0) this.#rememberChain(facts.peerCertificates);
+    (raw as { [kVerified]?: boolean })[kVerified] = true;
+    this.#connections.add(conn);
+    conn[kEstablish]('established', new SocketTlsInfo(socket, facts));
+    if (this.#machine.state !== 'ready') { conn.forceCancel(); return; }
+    this.emit('connection', conn);
   }
 
   #rememberChain(chain: readonly Certificate[]): void {

@@ -1,7 +1,7 @@
 /**
  * The bytes received from the peer after verification, waiting for the application: a queue of
  * chunks with `receive({ min, max })` semantics, end-of-stream, failure, and backpressure
- * callbacks (pause the socket above the high-water mark, resume below it).
+ * (pause the source above the high-water mark, resume it below half of it).
  */
 import type { LocalTlsError } from '../errors.js';
 
@@ -11,6 +11,12 @@ export interface Received {
   data: Uint8Array;
   /** True when the peer closed its side and nothing more will arrive after `data`. */
   isComplete: boolean;
+}
+
+/** Where the bytes come from, for backpressure (a socket is one). */
+export interface FlowControl {
+  pause(): unknown;
+  resume(): unknown;
 }
 
 interface Waiter {
@@ -24,7 +30,7 @@ interface Waiter {
  * A byte queue with one consumer at a time.
  * @example
  * ```ts
- * const buf = new ReceiveBuffer(1 << 20, () => socket.pause(), () => socket.resume());
+ * const buf = new ReceiveBuffer(1 << 20, socket);
  * socket.on('data', (d) => buf.push(d));
  * const { data, isComplete } = await buf.receive({ min: 1, max: 65536 });
  * ```
@@ -36,8 +42,12 @@ export class ReceiveBuffer {
   #error: LocalTlsError | undefined;
   #waiter: Waiter | undefined;
   #paused = false;
+  readonly #source: FlowControl;
 
-  constructor(readonly highWaterMark: number, private readonly pause: () => void, private readonly resume: () => void) {}
+  /** `source` is paused when `highWaterMark` bytes wait unread, and resumed below half of it. */
+  constructor(readonly highWaterMark: number, source: FlowControl) {
+    this.#source = source;
+  }
 
   /** Bytes buffered. */
   get length(): number {
@@ -53,7 +63,7 @@ export class ReceiveBuffer {
     if (this.#ended || this.#error || chunk.length === 0) return;
     this.#chunks.push(chunk);
     this.#length += chunk.length;
-    if (this.#length >= this.highWaterMark && !this.#paused) { this.#paused = true; this.pause(); }
+    if (this.#length >= this.highWaterMark && !this.#paused) { this.#paused = true; this.#source.pause(); }
     this.#serve();
   }
 
@@ -114,7 +124,7 @@ export class ReceiveBuffer {
       out = merged;
     }
     this.#length -= out.length;
-    if (this.#paused && this.#length < this.highWaterMark / 2) { this.#paused = false; this.resume(); }
+    if (this.#paused && this.#length < this.highWaterMark / 2) { this.#paused = false; this.#source.resume(); }
     return out;
   }
 }

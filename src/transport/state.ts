@@ -37,6 +37,15 @@ export const LISTENER_TRANSITIONS: Readonly<Record<ListenerState, readonly Liste
 });
 
 /**
+ * True when `to` may follow `from` under `transitions`: the one rule every lifecycle change goes
+ * through (StateMachine, and Connection, which holds its state inline to stay small).
+ * @example `canTransition(CONNECTION_TRANSITIONS, 'ready', 'setup') // false`
+ */
+export function canTransition<S extends string>(transitions: Readonly<Record<S, readonly S[]>>, from: S, to: S): boolean {
+  return transitions[from].includes(to);
+}
+
+/**
  * Holds a state and changes it only along `transitions`, calling `emit` once per change.
  *
  * @example
@@ -69,7 +78,7 @@ export class StateMachine<S extends string> {
 
   /** True when `to` may follow the current state. */
   can(to: S): boolean {
-    return this.#transitions[this.#state].includes(to);
+    return canTransition(this.#transitions, this.#state, to);
   }
 
   /** Moves to `to` and emits once; returns false (and emits nothing) when not allowed. */
