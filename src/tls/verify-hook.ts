@@ -22,8 +22,11 @@ import { formatHostPort } from '../internal/host-port.js';
  * @example `tls.connect({ ...clientVerificationOptions(), servername, host, port })`
  */
 export function clientVerificationOptions(): { rejectUnauthorized: false; checkServerIdentity: () => undefined } {
-  return { rejectUnauthorized: false, checkServerIdentity: () => undefined };
+  return { rejectUnauthorized: false, checkServerIdentity: noIdentityCheck };
 }
+
+/** One function for every socket (node:tls keeps the options object, and so this, per connection). */
+const noIdentityCheck = (): undefined => undefined;
 
 /**
  * node:tls server options for client certificates: ask for one when `request` is true, and leave

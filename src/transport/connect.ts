@@ -2,11 +2,11 @@
  * connect(): dials a listener as NWConnection does — resolve, TCP (with retries through
  * `waiting`), TLS handshake with a deadline, then verification (hook or default) before `ready`.
  */
-import { connect as netConnect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import type { Certificate } from '../cert/certificate.js';
 import { ConnectionError, type LocalTlsError } from '../errors.js';
-import { baseTlsOptions, clientSecureContext, clientVerificationOptions, hookId, peerChain, sessionKey, verifyPeer, type SessionCache, type SessionEntry } from '../tls/index.js';
+import { clientSecureContext, clientVerificationOptions, hookId, peerChain, sessionKey, verifyPeer, type SessionCache, type SessionEntry } from '../tls/index.js';
 import { Connection, kAttach, kEstablish, kFail, kPreparing, kWaiting, type ConnectionDriver } from './connection.js';
 import { SocketTlsInfo } from './tls-info.js';
 import { resolveConnectOptions, type ConnectOptions, type ResolvedConnectOptions } from './connect-options.js';
@@ -142,9 +142,7 @@ class Dialer implements ConnectionDriver {
     for (const { address, family } of addresses) {
       if (this.#disposed) return;
       try {
-        const raw = await this.#tcp(address, family);
-        if (this.#disposed) { raw.destroy(); return; }
-        this.#tls(raw);
+        await this.#dial(address, family);
         return;
       } catch (error) {
         last = error as LocalTlsError;
@@ -160,38 +158,54 @@ class Dialer implements ConnectionDriver {
     this.connection[kFail](error);
   }
 
-  #tcp(address: string, family: 4 | 6): Promise<Socket> {
+  /**
+   * One TLSSocket over its own TCP connection (no separate net.Socket to keep alive), resolved once
+   * TCP is up and the socket is attached to the connection. The TLS handshake starts on connect;
+   * its deadline runs from there. Errors before connect reject (CONNECTION_REFUSED, ...).
+   */
+  #dial(address: string, family: 4 | 6): Promise<void> {
     const o = this.#o!;
     const peer = `${formatHostPort(o.host, o.port)}${address === o.host ? '' : ` via ${address}`}`;
+    const entry = this.#cache?.get(this.#key);
     return new Promise((resolve, reject) => {
-      const raw = netConnect({ host: address, port: o.port, family, noDelay: true, allowHalfOpen: true });
-      this.#pending = raw;
+      const socket: SessionSocket = tlsConnect({
+        host: address, port: o.port,
+        // The context carries the version floor and ceiling, the cipher list and SSL_OP_NO_RENEGOTIATION.
+        secureContext: clientSecureContext(o.minVersion, o.identity),
+        ...clientVerificationOptions(),
+        ...(o.serverName ? { servername: o.serverName } : {}),
+        ...(o.alpn ? { ALPNProtocols: o.alpn } : {}),
+        ...(entry ? { session: entry.session } : {}),
+        // family: as resolved (an address literal, so no lookup happens). allowHalfOpen: send({ final })
+        // half-closes and the peer may still answer (node:tls passes both on; its types lack them).
+        ...({ family, allowHalfOpen: true } as object),
+      });
+      this.#pending = socket;
       const timer = setTimeout(() => {
-        raw.destroy();
+        socket.destroy();
         reject(new ConnectionError('CONNECT_TIMEOUT', `no TCP connection to ${peer} within ${o.connectTimeout} ms`, { hint: 'check that the device is on, on this network, and that no firewall drops the port' }));
       }, o.connectTimeout);
-      raw.once('error', (error) => { clearTimeout(timer); reject(mapSocketError(error, { peer, phase: 'connect' })); });
-      raw.once('connect', () => { clearTimeout(timer); raw.removeAllListeners('error'); this.#pending = undefined; resolve(raw); });
+      // Stays registered if TCP fails (the socket is dead then), so no 'error' is ever unhandled.
+      const onError = (error: Error): void => { clearTimeout(timer); reject(mapSocketError(error, { peer, phase: 'connect' })); };
+      socket.on('error', onError);
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        this.#pending = undefined;
+        if (this.#disposed) { socket.destroy(); resolve(); return; }
+        socket.setNoDelay(true);
+        // Attached in this same callback, so the socket is never without an 'error' listener.
+        this.#attach(socket, entry);
+        socket.removeListener('error', onError);
+        resolve();
+      });
     });
   }
 
-  #tls(raw: Socket): void {
+  #attach(socket: SessionSocket, entry: SessionEntry | undefined): void {
     const o = this.#o!;
     const conn = this.connection;
-    const cache = o.sessionCache;
-    const entry = cache?.get(this.#key);
-    const socket: SessionSocket = tlsConnect({
-      socket: raw,
-      ...baseTlsOptions(o.minVersion),
-      secureContext: clientSecureContext(o.minVersion, o.identity),
-      ...clientVerificationOptions(),
-      ...(o.serverName ? { servername: o.serverName } : {}),
-      ...(o.alpn ? { ALPNProtocols: o.alpn } : {}),
-      ...(entry ? { session: entry.session } : {}),
-      // send({ final }) half-closes; the peer may still answer (node:tls passes this to the TLSSocket).
-      ...({ allowHalfOpen: true } as object),
-    });
-    conn[kAttach](socket, raw, o.identity !== undefined);
+    const cache = this.#cache;
+    conn[kAttach](socket, socket, o.identity !== undefined);
     this.#handshakeTimer = setTimeout(() => {
       this.#handshakeTimer = undefined;
       conn[kFail](new ConnectionError('HANDSHAKE_TIMEOUT', `the TLS handshake with ${o.host}:${o.port} did not finish within ${o.handshakeTimeout} ms`, {
