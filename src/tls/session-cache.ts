@@ -34,8 +34,18 @@ export interface SessionKeyParts {
  * The cache key for a connection. @example `sessionKey({ host: 'a.local', port: 4433, serverName: 'a.local', anchorsKey: 'AB..', hookId: 0, identity: '', minVersion: 'TLSv1.2', alpn: undefined })`
  */
 export function sessionKey(p: SessionKeyParts): string {
-  return JSON.stringify([p.host.toLowerCase(), p.port, p.serverName ?? '', p.anchorsKey, p.hookId, p.identity, p.minVersion, p.alpn ?? []]);
+  const key = JSON.stringify([p.host.toLowerCase(), p.port, p.serverName ?? '', p.anchorsKey, p.hookId, p.identity, p.minVersion, p.alpn ?? []]);
+  // One string per distinct key: every client connection keeps its key (a few hundred bytes with
+  // the anchors' fingerprints); equal keys are interchangeable, so they share one copy.
+  const known = interned.get(key);
+  if (known !== undefined) return known;
+  interned.set(key, key);
+  if (interned.size > MAX_INTERNED) interned.delete(interned.keys().next().value as string);
+  return key;
 }
+
+const interned = new Map<string, string>();
+const MAX_INTERNED = 256;
 
 /**
  * A bounded LRU of sessions (default 256 entries). One process-wide instance,

@@ -50,38 +50,21 @@ export function connect(host: string | DiscoveredService, port?: number | (Conne
   return conn;
 }
 
-/** The session-cache binding of a client socket: one shared 'session' listener finds it on the socket. */
-const kSession = Symbol('localtls.session');
-interface SessionBinding {
-  cache: SessionCache;
-  key: string;
-  /** The chain verification accepted; until then, sessions are held back. */
-  chain: readonly Certificate[] | undefined;
-  pending: Buffer | undefined;
-}
-type SessionSocket = TLSSocket & { [kSession]?: SessionBinding };
+/** The Dialer of a client socket: one shared 'session' listener finds it on the socket. */
+const kDialer = Symbol('localtls.dialer');
+type DialedSocket = TLSSocket & { [kDialer]?: Dialer };
 
-/** Remembers a session once its chain is verified; the first one stored is enough (each resumption brings new tickets). */
-function onSession(this: SessionSocket, session: Buffer): void {
-  const binding = this[kSession];
-  if (!binding) return;
-  if (!binding.chain) { binding.pending = session; return; }
-  binding.cache.set(binding.key, { session, chain: binding.chain } satisfies SessionEntry);
-  this[kSession] = undefined;
-  this.removeListener('session', onSession);
-}
-
-/** Verification passed: a held-back session (or the next one) may be remembered now. */
-function sessionVerified(socket: SessionSocket, binding: SessionBinding, chain: readonly Certificate[]): void {
-  binding.chain = chain;
-  const pending = binding.pending;
-  binding.pending = undefined;
-  if (pending) onSession.call(socket, pending);
+/** node:tls 'session' event (a session or TLS 1.3 ticket to resume with), for every client socket. */
+function onSession(this: DialedSocket, session: Buffer): void {
+  if (this[kDialer]?.sessionArrived(session)) {
+    this[kDialer] = undefined;
+    this.removeListener('session', onSession);
+  }
 }
 
 class Dialer implements ConnectionDriver {
   connection!: Connection;
-  /** Dropped once the connection is ready: a ready connection keeps only the session-cache binding. */
+  /** Dropped once the connection is ready: a ready connection keeps only what the session cache needs. */
   #o: ResolvedConnectOptions | undefined;
   readonly #cache: SessionCache | undefined;
   readonly #key: string;
@@ -90,6 +73,9 @@ class Dialer implements ConnectionDriver {
   #retryTimer: NodeJS.Timeout | undefined;
   #pending: Socket | undefined;
   #handshakeTimer: NodeJS.Timeout | undefined;
+  /** The chain verification accepted: until then, sessions are held back (only the latest). */
+  #verifiedChain: readonly Certificate[] | undefined;
+  #heldSession: Buffer | undefined;
 
   constructor(o: ResolvedConnectOptions) {
     this.#o = o;
@@ -119,6 +105,18 @@ class Dialer implements ConnectionDriver {
     this.#pending?.destroy();
     this.#pending = undefined;
     if (error?.code === 'PEER_REJECTED_CERTIFICATE' || error?.code === 'CERTIFICATE_VERIFY_FAILED') this.#cache?.delete(this.#key);
+  }
+
+  /**
+   * Remembers a session once verification passed (holds the latest one back until then). True once
+   * one is stored: that is enough, as each resumption brings its own tickets.
+   */
+  sessionArrived(session: Buffer): boolean {
+    if (!this.#cache) return true;
+    if (!this.#verifiedChain) { this.#heldSession = session; return false; }
+    this.#cache.set(this.#key, { session, chain: this.#verifiedChain } satisfies SessionEntry);
+    this.#verifiedChain = undefined;
+    return true;
   }
 
   #clearRetry(): void {
@@ -168,7 +166,7 @@ class Dialer implements ConnectionDriver {
     const peer = `${formatHostPort(o.host, o.port)}${address === o.host ? '' : ` via ${address}`}`;
     const entry = this.#cache?.get(this.#key);
     return new Promise((resolve, reject) => {
-      const socket: SessionSocket = tlsConnect({
+      const socket: DialedSocket = tlsConnect({
         host: address, port: o.port,
         // The context carries the version floor and ceiling, the cipher list and SSL_OP_NO_RENEGOTIATION.
         secureContext: clientSecureContext(o.minVersion, o.identity),
@@ -201,7 +199,7 @@ class Dialer implements ConnectionDriver {
     });
   }
 
-  #attach(socket: SessionSocket, entry: SessionEntry | undefined): void {
+  #attach(socket: DialedSocket, entry: SessionEntry | undefined): void {
     const o = this.#o!;
     const conn = this.connection;
     const cache = this.#cache;
@@ -212,17 +210,15 @@ class Dialer implements ConnectionDriver {
         hint: 'the peer accepted TCP but is not answering TLS: check that it is a localtls listener (or another TLS server) on this port',
       }));
     }, o.handshakeTimeout);
-    let binding: SessionBinding | undefined;
     if (cache) {
-      binding = { cache, key: this.#key, chain: undefined, pending: undefined };
-      socket[kSession] = binding;
+      socket[kDialer] = this;
       socket.on('session', onSession);
     }
-    socket.once('secureConnect', () => this.#secured(socket, entry, binding));
+    socket.once('secureConnect', () => this.#secured(socket, entry));
   }
 
   /** Handshake done: verify (hook or default) before anything moves, then become ready. */
-  #secured(socket: SessionSocket, entry: SessionEntry | undefined, binding: SessionBinding | undefined): void {
+  #secured(socket: DialedSocket, entry: SessionEntry | undefined): void {
     this.#clearHandshakeTimer();
     if (this.#disposed) return;
     const o = this.#o!;
@@ -243,7 +239,12 @@ class Dialer implements ConnectionDriver {
         conn[kFail](outcome.error);
         return;
       }
-      if (binding) sessionVerified(socket, binding, chain);
+      if (this.#cache) {
+        this.#verifiedChain = chain;
+        const held = this.#heldSession;
+        this.#heldSession = undefined;
+        if (held) onSession.call(socket, held);
+      }
       this.#o = undefined;
       conn[kEstablish]('established', new SocketTlsInfo(socket, { protocol, alpn, serverName: o.serverName, peerCertificates: chain, resumed, trustResult: outcome.trustResult }));
     }, (error: unknown) => conn[kFail](error as LocalTlsError));

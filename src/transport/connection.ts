@@ -136,6 +136,9 @@ export class Connection extends EventEmitter {
 
   constructor(init: ConnectionInit) {
     super();
+    // EventEmitter's listener table is a dictionary-mode object (~160 B). Most connections never
+    // get a listener; EventEmitter makes the table on the first one when it is undefined.
+    (this as unknown as { _events: undefined })._events = undefined;
     this.host = init.host;
     this.port = init.port;
     this.side = init.side;
@@ -249,9 +252,13 @@ export class Connection extends EventEmitter {
 
   /** receive() without option checks: straight to the buffer once ready, after `ready` before. */
   #receive(min: number, max: number): Promise<Received> {
-    const buffer = this.#buffer;
-    if (buffer) return buffer.receive(min, max);
-    return this.ready.then(() => this.#buffer!.receive(min, max));
+    if (this.#phase === 'established') return this.#rx().receive(min, max);
+    return this.ready.then(() => this.#rx().receive(min, max));
+  }
+
+  /** The receive buffer, made when first needed (an idle connection has none). Only once established. */
+  #rx(): ReceiveBuffer {
+    return (this.#buffer ??= new ReceiveBuffer(HIGH_WATER_MARK, this.#socket!));
   }
 
   /**
@@ -394,7 +401,7 @@ export class Connection extends EventEmitter {
     this.#resolveReady = this.#rejectReady = undefined;
     const reason = error ?? (queue?.length || rejectReady ? cancelledError() : undefined);
     if (queue) for (const w of queue) rejectWrite(w, reason);
-    if (error) this.#buffer?.fail(error); else this.#buffer?.end();
+    if (this.#phase === 'established') { if (error) this.#rx().fail(error); else this.#rx().end(); }
     const driver = this.#driver;
     this.#driver = undefined;
     driver?.dispose(error);
@@ -414,7 +421,7 @@ export class Connection extends EventEmitter {
     const conn = this[kOwner];
     if (!conn || conn.#terminal) return;
     const ctx = conn.#rejectionContext();
-    if (ctx.phase === 'established') conn.#buffer?.end();
+    if (ctx.phase === 'established') conn.#rx().end();
     else conn[kFail](prematureClose(ctx));
   }
 
@@ -424,14 +431,14 @@ export class Connection extends EventEmitter {
     if (conn.#phase !== 'established') { conn[kFail](prematureClose(conn.#rejectionContext())); return; }
     const ctx = conn.#rejectionContext();
     if (ctx.phase !== 'established') { conn[kFail](prematureClose(ctx)); return; }
-    conn.#buffer?.end();
+    conn.#rx().end();
     conn.#finish('cancelled', undefined);
   }
 
   static #onData(this: OwnedSocket, chunk: Buffer): void {
     const conn = this[kOwner]!;
     conn.#received += chunk.length;
-    conn.#buffer!.push(chunk);
+    conn.#rx().push(chunk);
   }
 
   // ---- internal API used by connect() and Listener ----
@@ -488,7 +495,6 @@ export class Connection extends EventEmitter {
     this.#info = info;
     this.#phase = 'established';
     this.#readyAt = Date.now();
-    this.#buffer = new ReceiveBuffer(HIGH_WATER_MARK, socket);
     if (this.#state === 'setup') this.#transition('preparing');
     this.#transition('ready');
     const resolveReady = this.#resolveReady;
