@@ -58,6 +58,7 @@ export interface VerifyFacts {
   alpn: string | undefined;
   resumed: boolean;
   anchors: () => ResolvedAnchors;
+  /** The policy of the default verifier and of `ctx.evaluate()` without an argument. */
   defaultPolicy: TrustPolicy;
 }
 

@@ -8,12 +8,10 @@
  * resumed sessions. Here verification is asynchronous, SAN-only, runs on every connection
  * (resumed ones included) and the transport holds all application data until it answers.
  */
-import type { Certificate } from '../cert/certificate.js';
 import { ConnectionError, LocalTlsError, TrustError } from '../errors.js';
 import { canonicalHost } from '../cert/name-match.js';
-import type { TrustPolicy, TrustResult } from '../trust/index.js';
-import type { ResolvedAnchors } from './anchors.js';
-import { createVerifyContext, type TlsVerifyHook } from './verify-context.js';
+import type { TrustResult } from '../trust/index.js';
+import { createVerifyContext, type TlsVerifyHook, type VerifyFacts } from './verify-context.js';
 import { formatHostPort } from '../internal/host-port.js';
 
 /**
@@ -41,18 +39,7 @@ export function serverVerificationOptions(request: boolean): { requestCert: bool
 export const DEFAULT_VERIFY_TIMEOUT_MS = 10_000;
 
 /** Everything {@link verifyPeer} needs. */
-export interface VerifyRequest {
-  side: 'client' | 'server';
-  peerCertificates: readonly Certificate[];
-  host: string;
-  port: number;
-  serverName: string | undefined;
-  protocol: string;
-  alpn: string | undefined;
-  resumed: boolean;
-  anchors: () => ResolvedAnchors;
-  /** The policy of the default verifier and of `ctx.evaluate()` without an argument. */
-  defaultPolicy: TrustPolicy;
+export interface VerifyRequest extends VerifyFacts {
   hook: TlsVerifyHook | undefined;
   /** Milliseconds the hook may take (default 10 s). */
   timeoutMs?: number;
