@@ -79,7 +79,10 @@ test('structure checks: mismatched inner/outer signature algorithms, bad times a
   mismatched[outerAlg + 9] = 0x03;
   assert.match(throwsWithCode(() => Certificate.from(mismatched), 'MALFORMED').message, /same signature algorithm inside and outside/);
   const badTime = Buffer.from(der);
-  const utc = badTime.indexOf(0x17, badTime.indexOf(0x17) + 1);
+  // the notAfter UTCTime exactly: tag 0x17, length 13, YYMMDDHHMMSSZ
+  const notAfter = identity.certificate.notAfter.toISOString().replace(/[-:T]/g, '').slice(2, 14) + 'Z';
+  const utc = badTime.indexOf(Buffer.concat([Buffer.from([0x17, 0x0d]), Buffer.from(notAfter, 'latin1')]));
+  assert.ok(utc > 0, 'found the notAfter UTCTime');
   badTime[utc + 2 + 2] = 0x31; badTime[utc + 2 + 3] = 0x33; // month 13
   assert.match(throwsWithCode(() => Certificate.from(badTime), 'MALFORMED').message, /real calendar time|UTCTime/);
 });
