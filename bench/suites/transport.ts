@@ -152,7 +152,7 @@ export const transportSuite: Suite = {
     const rawEcho = async (samples?: number[]) => { const t = process.hrtime.bigint(); const start = rawReceived; rawSock.write(ping); await rawUntil(start + 64); samples?.push(Number(process.hrtime.bigint() - t) / 1000); };
     // Warm-up, untimed, after the bulk rows (their garbage must not land in one side's samples), then
     // interleaved rounds with the order alternating (ours, raw, raw, ours, ...).
-    global.gc?.();
+    gc();
     for (let i = 0; i < 300; i++) { await oursEcho(); await rawEcho(); }
     for (let round = 0; round < 4; round++) {
       const sides = round % 2 === 0 ? [() => oursEcho(oursRtt), () => rawEcho(rawRtt)] : [() => rawEcho(rawRtt), () => oursEcho(oursRtt)];
