@@ -4,7 +4,6 @@
  */
 import { Certificate, type CertificateInput } from '../cert/certificate.js';
 import { hostMatchesSans } from '../cert/name-match.js';
-import { certificateSignatureScheme } from '../cert/signature.js';
 import { oneOf } from '../internal/options.js';
 import { MAX_LEAF_VALIDITY_DAYS } from './validity.js';
 
@@ -47,7 +46,7 @@ export function lintCertificate(input: CertificateInput, options: LintOptions = 
   const findings: LintFinding[] = [];
   const add = (code: LintFinding['code'], severity: LintFinding['severity'], message: string) => findings.push({ code, severity, message });
 
-  const scheme = certificateSignatureScheme(cert);
+  const scheme = cert.signatureScheme;
   if (scheme.hash === 'sha1' || scheme.hash === 'md5') add('WEAK_SIGNATURE', 'error', `signature uses ${scheme.name}; every platform requires SHA-256 or stronger`);
   if ((cert.publicKey.type === 'rsa' || cert.publicKey.type === 'rsa-pss') && (cert.publicKey.bits ?? 0) < 2048) {
     add('WEAK_RSA_KEY', 'error', `RSA key is ${cert.publicKey.bits} bits; at least 2048 required`);

@@ -8,17 +8,12 @@ interface SignedObject {
   readonly signatureScheme: SignatureScheme;
 }
 
-/** The signature scheme of a certificate. */
-export function certificateSignatureScheme(cert: SignedObject): SignatureScheme {
-  return cert.signatureScheme;
-}
-
 /**
  * True when `cert`'s signature verifies under `issuerKey`. False for a wrong key, a bad signature,
  * or an algorithm the key cannot do; throws only for an unknown signature algorithm.
  */
 export function verifyCertificateSignature(cert: SignedObject, issuerKey: KeyObject): boolean {
-  const scheme = certificateSignatureScheme(cert);
+  const scheme = cert.signatureScheme;
   if (scheme.scheme === 'unknown') throw new Error(`unsupported signature algorithm ${scheme.name}`);
   try {
     if (scheme.scheme === 'ed25519' || scheme.scheme === 'ed448') return verify(null, cert.tbs, issuerKey, cert.signature);
