@@ -1,46 +1,44 @@
 /**
- * The check behind a known-hosts CA entry: does a presented chain lead to one of the CAs recorded
- * for the host? A basic X.509 walk — issuer names, signatures, validity dates and the CA flag on
- * issuers — without hostname or policy checks (the entry's scope already names the host).
+ * The check behind a known-hosts CA entry: the same evaluation as `evaluateTrust` with the
+ * recorded CAs as the only anchors, under the TLS server policy — chain, signatures, dates, CA
+ * constraints (basicConstraints, pathLen, keyUsage, name constraints), serverAuth extended key
+ * usage and key strength; for a CA recorded for a host, the dialed host must also be in the leaf's
+ * subjectAltName. Its verdict carries evaluateTrust's codes and explanation.
  */
 import type { Certificate } from '../cert/certificate.js';
-import { verifyCertificateSignature } from '../cert/signature.js';
+import { evaluateTrustSync, makeTrustResult, type TrustResult } from '../trust/index.js';
 
-/** How many certificates the walk follows from the leaf before giving up. */
-const MAX_DEPTH = 8;
+/** The CAs that apply to one dialed host: recorded for that host, and recorded for every host. */
+export interface ApplicableAuthorities {
+  /** CAs recorded for this host (and port): the host name is checked. */
+  forHost: readonly Certificate[];
+  /** CAs recorded for every host: the host name is not checked. */
+  forAllHosts: readonly Certificate[];
+}
 
 /**
- * True when `chain` (leaf first, as sent) leads to one of `authorities` at `time`: the leaf (or
- * an intermediate from the chain) is an authority itself or is signed by a valid authority, and
- * every certificate on the way is valid at `time` and signed by the next, a CA. At most 8 steps.
+ * The verdict of the recorded CAs on a presented chain (leaf first, as sent) dialed as `host`, or
+ * undefined when no CA applies. CAs recorded for the host are tried first, under
+ * `{ kind: 'ssl', hostname: host }`; then CAs recorded for every host, under the same policy
+ * without the host name (a HOSTNAME_MISMATCH finding alone does not refuse). The first trusted
+ * verdict wins; otherwise the verdict of the host's own CAs when there are any, else that of the
+ * all-hosts CAs.
  *
  * @example
  * ```ts
- * if (chainsToAuthority(ctx.peerCertificates, [recordedCa], new Date())) console.log('issued by the recorded CA');
+ * const verdict = authorityVerdict(ctx.peerCertificates, 'desk.local', { forHost: [deskCa], forAllHosts: [] }, new Date());
+ * if (verdict && !verdict.trusted) console.log(verdict.error!.code, verdict.explain());
  * ```
  */
-export function chainsToAuthority(chain: readonly Certificate[], authorities: readonly Certificate[], time: Date): boolean {
-  let current = chain[0]!;
-  for (let depth = 0; depth < MAX_DEPTH; depth++) {
-    if (!validAt(current, time)) return false;
-    if (authorities.some((ca) => ca.fingerprintSha256 === current.fingerprintSha256)) return true;
-    if (authorities.some((ca) => validAt(ca, time) && issuedBy(current, ca))) return true;
-    const next = chain.find((c) => c !== current && c.isCA && issuedBy(current, c));
-    if (!next) return false;
-    current = next;
-  }
-  return false;
+export function authorityVerdict(chain: readonly Certificate[], host: string, authorities: ApplicableAuthorities, time: Date): TrustResult | undefined {
+  const forHost = authorities.forHost.length > 0 ? evaluate(chain, host, authorities.forHost, time) : undefined;
+  if (forHost?.trusted || authorities.forAllHosts.length === 0) return forHost;
+  const all = evaluate(chain, host, authorities.forAllHosts, time);
+  const withoutName = all.findings.filter((f) => f.code !== 'HOSTNAME_MISMATCH');
+  const forAllHosts = withoutName.length === all.findings.length ? all : makeTrustResult(all.chain, withoutName, time);
+  return forAllHosts.trusted || !forHost ? forAllHosts : forHost;
 }
 
-function issuedBy(cert: Certificate, issuer: Certificate): boolean {
-  if (!issuer.isCA || Buffer.compare(cert.issuerDer, issuer.subjectDer) !== 0) return false;
-  try {
-    return verifyCertificateSignature(cert, issuer.publicKeyObject());
-  } catch {
-    return false;
-  }
-}
-
-function validAt(cert: Certificate, time: Date): boolean {
-  return cert.notBefore.getTime() <= time.getTime() && time.getTime() <= cert.notAfter.getTime();
+function evaluate(chain: readonly Certificate[], host: string, anchors: readonly Certificate[], time: Date): TrustResult {
+  return evaluateTrustSync(chain, { anchors, policy: { kind: 'ssl', hostname: host }, time });
 }

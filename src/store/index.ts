@@ -1,7 +1,7 @@
 /** Stores: identities under labels (encrypted), installed roots, known hosts (trust on first use). */
 export { IdentityStore, type IdentityStoreOptions, type StoredIdentityInfo, type AddIdentityOptions, type StoreProblem } from './identity-store.js';
 export { TrustStore, installedRootsSync, type TrustStoreOptions, type TrustedRoot } from './trust-store.js';
-export { KnownHosts, type KnownHost, type KnownAuthority, type KnownHostsOptions } from './known-hosts.js';
+export { KnownHosts, type KnownHost, type KnownAuthority, type KnownHostCheck, type KnownHostsOptions } from './known-hosts.js';
 export { tofu, type TofuOptions, type TofuApproval, type TofuVerifyContext } from './tofu.js';
 export { localtlsHome, storePaths, type HomeOptions, type StorePaths } from './paths.js';
 export { DEFAULT_KDF, type KdfParams } from './item-crypto.js';

@@ -7,7 +7,7 @@ import { IdentityError } from '../errors.js';
 import { writeFileAtomic } from '../internal/atomic-file.js';
 import { Certificate } from '../cert/certificate.js';
 import { readStoreFile } from './store-files.js';
-import type { HostEndpoint } from './host-endpoint.js';
+import { canonicalKnownHost, type HostEndpoint } from './host-endpoint.js';
 
 /** A recorded host key. */
 export interface KnownHost {
@@ -51,7 +51,8 @@ export interface KnownHostsData { format: 'localtls-known-hosts'; version: 1; ho
 const FORMAT = 'localtls-known-hosts';
 
 /**
- * Reads and checks the known-hosts file (its permissions first, unless `allowInsecure`).
+ * Reads and checks the known-hosts file (its permissions first, unless `allowInsecure`). Hosts are
+ * migrated to their canonical form ({@link canonicalizeHosts}); the next write stores that form.
  *
  * @example
  * ```ts
@@ -68,12 +69,34 @@ export async function readKnownHostsFile(file: string, allowInsecure: boolean): 
     if (data.format !== FORMAT || data.version !== 1 || !Array.isArray(data.hosts) || !Array.isArray(data.authorities)) throw new Error('it is not a version 1 localtls known-hosts file');
     for (const h of data.hosts) if (typeof h.host !== 'string' || !Number.isInteger(h.port) || typeof h.spkiSha256 !== 'string') throw new Error('a host entry lacks host, port or spkiSha256');
     for (const a of data.authorities) Certificate.from(a.pem);
-    return data;
+    return canonicalizeHosts(data);
   } catch (cause) {
     throw new IdentityError('CORRUPT_ITEM', `known hosts ${file}: expected a localtls known-hosts file; found one that does not parse (${(cause as Error).message})`, {
       hint: 'fix or remove the file; until then no host can be verified against it', cause, details: { file },
     });
   }
+}
+
+/**
+ * Migrates entries written before hosts were canonical (`0:0:0:0:0:0:0:1`, `Desk.LOCAL.`) to the
+ * canonical form of {@link canonicalKnownHost}, host entries and authority scopes alike. When two
+ * host entries become one host:port, the one recorded first is kept: it is the first use.
+ *
+ * @example
+ * ```ts
+ * canonicalizeHosts(data).hosts.map((h) => h.host);   // ['::1', 'desk.local']
+ * ```
+ */
+export function canonicalizeHosts(data: KnownHostsData): KnownHostsData {
+  const byEndpoint = new Map<string, FileHost>();
+  for (const h of data.hosts) {
+    const entry = { ...h, host: canonicalKnownHost(h.host) };
+    const key = `${entry.port} ${entry.host}`;
+    const earlier = byEndpoint.get(key);
+    if (!earlier || Date.parse(entry.addedAt) < Date.parse(earlier.addedAt)) byEndpoint.set(key, entry);
+  }
+  const authorities = data.authorities.map((a) => (a.host === undefined ? a : { ...a, host: canonicalKnownHost(a.host) }));
+  return { ...data, hosts: [...byEndpoint.values()], authorities };
 }
 
 /**

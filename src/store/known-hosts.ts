@@ -10,11 +10,27 @@ import { Certificate, type CertificateInput } from '../cert/certificate.js';
 import { withLock, type LockOptions } from './lock.js';
 import { storePaths } from './paths.js';
 import { cleanStaleTempsIfIdle, prepareDirectory } from './store-directory.js';
-import { chainsToAuthority } from './chain-to-authority.js';
+import { authorityVerdict } from './chain-to-authority.js';
+import type { TrustResult } from '../trust/index.js';
 import { checkEndpoint, formatEndpoint } from './host-endpoint.js';
 import { hostEntry, readKnownHostsFile, toAuthority, toKnownHost, writeKnownHostsFile, type FileAuthority, type FileHost, type KnownAuthority, type KnownHost, type KnownHostsData } from './known-hosts-file.js';
 
 export type { KnownAuthority, KnownHost } from './known-hosts-file.js';
+
+/**
+ * The answer of {@link KnownHosts.check}: the status, the recorded entry of host:port (if any) and
+ * the recorded CAs' verdict (when a CA applies to the host).
+ *
+ * @example
+ * ```ts
+ * const result: KnownHostCheck = await known.check('desk.local', 4433, chain);
+ * ```
+ */
+export interface KnownHostCheck {
+  status: 'known' | 'authority' | 'refused' | 'changed' | 'unknown';
+  entry: KnownHost | undefined;
+  authority: TrustResult | undefined;
+}
 
 /** Options of {@link KnownHosts.open}. */
 export interface KnownHostsOptions {
@@ -146,8 +162,11 @@ export class KnownHosts {
   }
 
   /**
-   * Records a CA: chains to it are accepted for `host` (and `port`), or for every host when no host
-   * is given — even when the host's leaf key changes.
+   * Records a CA: chains that pass it are accepted for `host` (and `port`), or for every host when
+   * no host is given — even when the host's leaf key changes. Passing means evaluateTrust's TLS
+   * server evaluation with the CA as the only anchor (chain, dates, CA constraints, serverAuth);
+   * for a CA recorded for a host, the dialed host must be in the leaf's subjectAltName too. See
+   * {@link KnownHosts.check} and docs/stores.md.
    *
    * @example
    * ```ts
@@ -192,25 +211,36 @@ export class KnownHosts {
   }
 
   /**
-   * Checks a presented chain against the file without changing it: 'known' (same key), 'authority'
-   * (chains to a recorded CA), 'changed' (a different key is recorded) or 'unknown'.
+   * Checks a presented chain, dialed as host:port, against the file without changing it:
+   * - 'known': the recorded key of host:port;
+   * - 'authority': the chain passes a CA recorded for the host or for every host (see
+   *   docs/stores.md: the evaluation of `evaluateTrust` under the TLS server policy);
+   * - 'refused': no key is recorded, a CA is recorded for this host, and the chain does not pass it;
+   * - 'changed': a different key is recorded (and no CA accepts the chain);
+   * - 'unknown': nothing is recorded for host:port and no CA for this host.
+   *
+   * `authority` is the recorded CAs' verdict (with evaluateTrust's codes and explanation) whenever
+   * a CA applies to the host.
    *
    * @example
    * ```ts
-   * const { status, entry } = await known.check('listener-name.local', 4433, chain);
+   * const { status, entry, authority } = await known.check('listener-name.local', 4433, chain);
+   * if (status === 'refused') console.error(authority!.explain());
    * ```
    */
-  async check(host: string, port: number, chain: readonly Certificate[], time: Date = new Date()): Promise<{ status: 'known' | 'authority' | 'changed' | 'unknown'; entry: KnownHost | undefined }> {
+  async check(host: string, port: number, chain: readonly Certificate[], time: Date = new Date()): Promise<KnownHostCheck> {
     const key = checkEndpoint(host, port);
-    const leaf = chain[0];
-    if (!leaf) throw new ConfigError('INVALID_OPTION', 'chain: expected at least the leaf certificate; found none');
+    if (!chain[0]) throw new ConfigError('INVALID_OPTION', 'chain: expected at least the leaf certificate; found none');
     const data = await this.#read();
     const found = data.hosts.find((h) => h.host === key.host && h.port === key.port);
     const entry = found && toKnownHost(found);
-    if (entry && entry.spkiSha256 === leaf.spkiSha256.base64) return { status: 'known', entry };
-    const cas = data.authorities.filter((a) => a.host === undefined || (a.host === key.host && (a.port === undefined || a.port === key.port))).map((a) => Certificate.from(a.pem));
-    if (cas.length > 0 && chainsToAuthority(chain, cas, time)) return { status: 'authority', entry };
-    return { status: entry ? 'changed' : 'unknown', entry };
+    if (entry && entry.spkiSha256 === chain[0].spkiSha256.base64) return { status: 'known', entry, authority: undefined };
+    const forHost = data.authorities.filter((a) => a.host === key.host && (a.port === undefined || a.port === key.port)).map((a) => Certificate.from(a.pem));
+    const forAllHosts = data.authorities.filter((a) => a.host === undefined).map((a) => Certificate.from(a.pem));
+    const authority = authorityVerdict(chain, key.host, { forHost, forAllHosts }, time);
+    if (authority?.trusted) return { status: 'authority', entry, authority };
+    if (entry) return { status: 'changed', entry, authority };
+    return { status: forHost.length > 0 ? 'refused' : 'unknown', entry, authority };
   }
 
   /** A short description. */
