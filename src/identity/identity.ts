@@ -91,6 +91,7 @@ export class Identity {
    *
    * @param password default: none
    * @param options.maxIterations refuse files declaring more iterations (default 2,000,000)
+   * @param options.maxTotalIterations refuse files whose key derivations total more (default 4 × maxIterations)
    * @throws IdentityError BAD_PASSWORD, MALFORMED, UNSUPPORTED_ALGORITHM, NO_KEY, NO_CERTIFICATE,
    *   KEY_MISMATCH, ITERATIONS_TOO_HIGH, INPUT_TOO_LARGE
    *

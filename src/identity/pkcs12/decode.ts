@@ -4,7 +4,8 @@
  * (leaf first) and any extra certificates.
  *
  * Order of work, so hostile files cost little: parse everything visible without a password,
- * refuse any iteration count above `maxIterations` (ITERATIONS_TOO_HIGH), then derive keys.
+ * refuse any iteration count above `maxIterations` and any file whose derivations together pass
+ * `maxTotalIterations` (ITERATIONS_TOO_HIGH), then derive keys.
  * Key derivation yields to the event loop (PKCS#12 KDF in slices, PBKDF2 in the thread pool).
  */
 import { ConfigError, IdentityError, LocalTlsError } from '../../errors.js';
@@ -14,7 +15,7 @@ import { Certificate } from '../../cert/certificate.js';
 import { PrivateKey } from '../private-key.js';
 import { oid, parseWhole, sequence, integer } from './asn1.js';
 import { Slicer } from './kdf.js';
-import { checkIterations, checkMaxIterationsOption } from './limits.js';
+import { checkIterations, checkMaxIterationsOption, checkMaxTotalIterationsOption, IterationBudget } from './limits.js';
 import { OID, oidName } from './oids.js';
 import { passwordCandidates, type PasswordCandidate } from './password.js';
 import { parsePfx, pkcs12Bytes } from './pfx.js';
@@ -24,6 +25,12 @@ import { parseAuthenticatedSafe, parseSafeContents, type SafeBag, type SafeEntry
 export interface DecodePKCS12Options {
   /** Highest iteration count accepted for the MAC, any PBE or PBKDF2 (default 2,000,000). */
   maxIterations?: number;
+  /**
+   * Most key-derivation iterations one import may run in total: the MAC, every encrypted
+   * SafeContents and every encrypted key, once per password form tried (an empty or absent
+   * password tries two). Default 4 × `maxIterations` (8,000,000). Checked before deriving.
+   */
+  maxTotalIterations?: number;
 }
 
 /** How the file's integrity was protected and checked. */
@@ -80,7 +87,7 @@ interface Opened {
 }
 
 /** Decrypts and opens everything with one password form. Errors inside decrypted data become BAD_PASSWORD unless `authenticated`. */
-async function open(entries: SafeEntry[], password: PasswordCandidate, maxIterations: number, authenticated: boolean, slicer: Slicer): Promise<Opened> {
+async function open(entries: SafeEntry[], password: PasswordCandidate, maxIterations: number, budget: IterationBudget, authenticated: boolean, slicer: Slicer): Promise<Opened> {
   const opened: Opened = { keys: [], certs: [], encryption: new Set() };
   const bagCount = { n: 0 };
   // Decrypted bytes that do not parse mean the password was wrong (padding passes by chance 1 in 256).
@@ -113,7 +120,10 @@ async function open(entries: SafeEntry[], password: PasswordCandidate, maxIterat
       opened.keys.push({ key, ...attrs });
     } else if (bag.kind === 'shroudedKey') {
       if (bag.scheme.unsupported) throw bag.scheme.unsupported;
-      checkIterations(bag.scheme.iterations, maxIterations, `${label} (encrypted private key, ${bag.scheme.name})`);
+      const keyWhat = `${label} (encrypted private key, ${bag.scheme.name})`;
+      checkIterations(bag.scheme.iterations, maxIterations, keyWhat);
+      // Keys inside encrypted SafeContents become visible only now; the others were counted up front.
+      if (decrypted) budget.spend(bag.scheme.iterations, keyWhat);
       opened.encryption.add(bag.scheme.name);
       const what = `${label} (private key, ${bag.scheme.name})`;
       const pkcs8 = await bag.scheme.decrypt(password, bag.encrypted, slicer, what);
@@ -193,6 +203,7 @@ function assemble(opened: Opened, integrity: PKCS12Integrity): DecodedPKCS12 {
  *
  * @param password default: none (the empty and absent passwords are tried)
  * @param options.maxIterations default 2,000,000
+ * @param options.maxTotalIterations default 4 × maxIterations
  * @throws IdentityError BAD_PASSWORD, MALFORMED, UNSUPPORTED_ALGORITHM, NO_KEY, NO_CERTIFICATE,
  *   KEY_MISMATCH, ITERATIONS_TOO_HIGH, INPUT_TOO_LARGE; ConfigError INVALID_OPTION
  *
@@ -207,8 +218,9 @@ export async function decodePKCS12(data: unknown, password?: string, options: De
   }
   if (options === null || typeof options !== 'object') throw new ConfigError('INVALID_OPTION', `PKCS#12 options: expected an object; found ${describe(options)}`);
   const maxIterations = checkMaxIterationsOption(options.maxIterations);
+  const budget = new IterationBudget(checkMaxTotalIterationsOption(options.maxTotalIterations, maxIterations));
   try {
-    return await decodeChecked(pkcs12Bytes(data), password, maxIterations);
+    return await decodeChecked(pkcs12Bytes(data), password, maxIterations, budget);
   } catch (error) {
     if (error instanceof LocalTlsError) throw error;
     // A safety net: nothing but LocalTlsError escapes, whatever the input.
@@ -216,26 +228,34 @@ export async function decodePKCS12(data: unknown, password?: string, options: De
   }
 }
 
-async function decodeChecked(bytes: Uint8Array, password: string | undefined, maxIterations: number): Promise<DecodedPKCS12> {
+async function decodeChecked(bytes: Uint8Array, password: string | undefined, maxIterations: number, budget: IterationBudget): Promise<DecodedPKCS12> {
   const pfx = parsePfx(bytes);
   const entries = parseAuthenticatedSafe(pfx.authSafe);
-  // Everything visible without a password is checked before any key derivation.
+  const candidates = passwordCandidates(password);
+  // Everything visible without a password is checked, and its derivations counted against the
+  // total budget, before any key derivation: the MAC once per password form; the contents once,
+  // or once per password form when there is no MAC to pick the right one first.
+  const forms = (n: number) => (n > 1 ? ` × ${n} password forms` : '');
+  const tries = pfx.mac ? 1 : candidates.length;
+  const reserve = (iterations: number, times: number, what: string): void => {
+    checkIterations(iterations, maxIterations, what);
+    budget.spend(iterations * times, `${what}${forms(times)}`);
+  };
   if (pfx.mac?.unsupported) throw pfx.mac.unsupported;
-  if (pfx.mac) checkIterations(pfx.mac.iterations, maxIterations, `MAC (${pfx.mac.name})`);
+  if (pfx.mac) reserve(pfx.mac.iterations, candidates.length, `MAC (${pfx.mac.name})`);
   for (const [index, entry] of entries.entries()) {
     if (entry.kind === 'encrypted') {
       if (entry.scheme.unsupported) throw entry.scheme.unsupported;
-      checkIterations(entry.scheme.iterations, maxIterations, `SafeContents ${index + 1} (${entry.scheme.name})`);
+      reserve(entry.scheme.iterations, tries, `SafeContents ${index + 1} (${entry.scheme.name})`);
     } else {
       for (const bag of parseSafeContents(entry.safeContents, `SafeContents ${index + 1}`)) {
         if (bag.kind !== 'shroudedKey') continue;
         if (bag.scheme.unsupported) throw bag.scheme.unsupported;
-        checkIterations(bag.scheme.iterations, maxIterations, `encrypted private key (${bag.scheme.name})`);
+        reserve(bag.scheme.iterations, tries, `encrypted private key (${bag.scheme.name})`);
       }
     }
   }
   const slicer = new Slicer();
-  const candidates = passwordCandidates(password);
   if (pfx.mac) {
     const mac = pfx.mac;
     let chosen: PasswordCandidate | undefined;
@@ -248,13 +268,13 @@ async function decodeChecked(bytes: Uint8Array, password: string | undefined, ma
       });
     }
     const integrity: PKCS12Integrity = { mode: mac.kind === 'pbmac1' ? 'pbmac1' : 'password-mac', algorithm: mac.name, iterations: mac.iterations, verified: true };
-    return assemble(await open(entries, chosen, maxIterations, true, slicer), integrity);
+    return assemble(await open(entries, chosen, maxIterations, budget, true, slicer), integrity);
   }
   const integrity: PKCS12Integrity = { mode: 'none', algorithm: undefined, iterations: undefined, verified: false };
   let lastError: unknown;
   for (const candidate of candidates) {
     try {
-      return assemble(await open(entries, candidate, maxIterations, false, slicer), integrity);
+      return assemble(await open(entries, candidate, maxIterations, budget, false, slicer), integrity);
     } catch (error) {
       if (!(error instanceof LocalTlsError && error.code === 'BAD_PASSWORD')) throw error;
       lastError = error;
