@@ -9,7 +9,7 @@ import type { Certificate } from '../cert/certificate.js';
 import { ConnectionError, type LocalTlsError } from '../errors.js';
 import { clientSecureContext, clientVerificationOptions, hookId, peerChain, sessionKey, verifyPeer, type SessionEntry } from '../tls/index.js';
 import type { ResolvedConnectOptions } from '../transport/connect-options.js';
-import { mapSocketError } from '../transport/error-map.js';
+import { mapSocketError, prematureClose, type FailureContext } from '../transport/error-map.js';
 import { resolveHost } from '../transport/resolve.js';
 import { SocketTlsInfo } from '../transport/tls-info.js';
 import { localResolver } from '../discovery/index.js';
@@ -73,7 +73,7 @@ function dialAddress(o: ResolvedConnectOptions, address: string, family: 4 | 6):
     };
     let timer = setTimeout(() => fail(new ConnectionError('CONNECT_TIMEOUT', `no TCP connection to ${peer} within ${o.connectTimeout} ms`, { hint: 'check that the device is on, on this network, and that no firewall drops the port' })), o.connectTimeout);
     // Every error this socket ever emits is a LocalTlsError: the HTTP client passes it on as the cause.
-    mapErrors(socket, () => ({ peer, phase, presentedCertificate }));
+    mapErrors(socket, (sawData) => ({ peer, phase: phase === 'established' && !sawData ? 'verify' : phase, presentedCertificate }), () => phase === 'established');
     const onError = (error: Error): void => fail(error as LocalTlsError);
     socket.on('error', onError);
     const onClose = (): void => fail(new ConnectionError(phase === 'handshake' ? 'PROTOCOL_ERROR' : 'CONNECTION_RESET', `the peer closed the connection ${phase === 'handshake' ? 'during the TLS handshake' : 'before it was verified'} (${peer})`, { details: { phase } }));
@@ -123,11 +123,18 @@ function dialAddress(o: ResolvedConnectOptions, address: string, family: 4 | 6):
   });
 }
 
-/** Rewrites the socket's 'error' events into LocalTlsErrors (one wrapper per socket). */
-function mapErrors(socket: TLSSocket, context: () => Parameters<typeof mapSocketError>[1]): void {
+/**
+ * Rewrites the socket's 'error' events into LocalTlsErrors (one wrapper per socket). A server that
+ * closes a verified connection before sending any data refused us (typically our client
+ * certificate, checked after a TLS 1.3 handshake): that end becomes the error connect() reports.
+ */
+function mapErrors(socket: TLSSocket, context: (sawData: boolean) => FailureContext, established: () => boolean): void {
   const emit = socket.emit;
+  let sawData = false;
   socket.emit = function emitMapped(this: TLSSocket, event: string | symbol, ...args: unknown[]): boolean {
-    if (event === 'error') args[0] = mapSocketError(args[0], context());
+    if (event === 'data') sawData = true;
+    else if (event === 'error') args[0] = mapSocketError(args[0], context(sawData));
+    else if (event === 'end' && !sawData && established()) { this.destroy(prematureClose(context(false))); return true; }
     return emit.apply(this, [event, ...args] as Parameters<typeof emit>);
   } as typeof socket.emit;
 }

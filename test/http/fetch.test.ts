@@ -142,11 +142,15 @@ test('fetch with a client identity: the server sees the verified tablet; without
   try {
     const res = await tablet(`https://listener-name.local:${s.port}/who`);
     assert.deepEqual(await res.json(), { method: 'GET', url: '/who', body: '', peer: f.client.certificate.subject });
-    const error = await anonymous(`https://listener-name.local:${s.port}/who`, { method: 'POST', body: 'nope' }).then(() => undefined, (e: unknown) => e);
-    assert.ok(error, 'refused');
+    const error = await causeOf(anonymous(`https://listener-name.local:${s.port}/who`, { method: 'POST', body: 'nope' }));
+    assert.ok(['CONNECTION_RESET', 'PEER_REJECTED_CERTIFICATE'].includes(error.code), `${error.code}: ${error.message}`);
+    assert.match(error.hint ?? '', /client certificate/);
+    const stranger = createFetch({ trustRoots: [f.ca.certificate], identity: f.strangerClient, lookup, sessionCache: freshCache() });
+    const rejected = await causeOf(stranger(`https://listener-name.local:${s.port}/who`)).finally(() => stranger.close());
+    assert.equal(rejected.code, 'PEER_REJECTED_CERTIFICATE', `${rejected.code}: ${rejected.message}`);
     assert.equal(s.seen.requests, 1);
-    assert.equal(refused.length, 1);
-    assert.equal(refused[0]!.code, 'CERTIFICATE_VERIFY_FAILED');
+    assert.equal(refused.length, 2);
+    assert.ok(refused.every((e) => e.code === 'CERTIFICATE_VERIFY_FAILED'));
   } finally {
     await tablet.close();
     await anonymous.close();
