@@ -76,7 +76,7 @@ function dialAddress(o: ResolvedConnectOptions, address: string, family: 4 | 6):
     mapErrors(socket, (sawData) => ({ peer, phase: phase === 'established' && !sawData ? 'verify' : phase, presentedCertificate }), () => phase === 'established');
     const onError = (error: Error): void => fail(error as LocalTlsError);
     socket.on('error', onError);
-    const onClose = (): void => fail(new ConnectionError(phase === 'handshake' ? 'PROTOCOL_ERROR' : 'CONNECTION_RESET', `the peer closed the connection ${phase === 'handshake' ? 'during the TLS handshake' : 'before it was verified'} (${peer})`, { details: { phase } }));
+    const onClose = (): void => fail(prematureClose({ peer, phase, presentedCertificate }));
     socket.once('close', onClose);
     socket.once('connect', () => {
       clearTimeout(timer);
@@ -132,9 +132,14 @@ function mapErrors(socket: TLSSocket, context: (sawData: boolean) => FailureCont
   const emit = socket.emit;
   let sawData = false;
   socket.emit = function emitMapped(this: TLSSocket, event: string | symbol, ...args: unknown[]): boolean {
-    if (event === 'data') sawData = true;
-    else if (event === 'error') args[0] = mapSocketError(args[0], context(sawData));
-    else if (event === 'end' && !sawData && established()) { this.destroy(prematureClose(context(false))); return true; }
-    return emit.apply(this, [event, ...args] as Parameters<typeof emit>);
+    if (event === 'data') {
+      if (!sawData) sawData = true;
+    } else if (event === 'error') {
+      args[0] = mapSocketError(args[0], context(sawData));
+    } else if (event === 'end' && !sawData && established()) {
+      this.destroy(prematureClose(context(false)));
+      return true;
+    }
+    return Reflect.apply(emit, this, [event, ...args]) as boolean;
   } as typeof socket.emit;
 }

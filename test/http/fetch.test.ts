@@ -198,3 +198,22 @@ test('createFetch / agent / createServer: bad options are ConfigErrors naming th
   assert.throws(() => createServer({ identity: f.server, rejectUnauthorized: false } as never), (e: LocalTlsError) => e.code === 'INVALID_OPTION' && /rejectUnauthorized/.test(e.message));
   assert.throws(() => createServer({ identity: 'x' } as never), (e: LocalTlsError) => e.code === 'INVALID_OPTION' && /identity/.test(e.message));
 });
+
+test('fetch: a peer that accepts TCP but never speaks TLS is HANDSHAKE_TIMEOUT; one that hangs up is PROTOCOL_ERROR', async () => {
+  const { createServer: netServer } = await import('node:net');
+  const held: import('node:net').Socket[] = [];
+  const silent = netServer((socket) => { held.push(socket); socket.on('error', () => {}); });
+  const hangUp = netServer((socket) => socket.destroy());
+  for (const server of [silent, hangUp]) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server: typeof silent) => (server.address() as { port: number }).port;
+  const fetch = createFetch({ handshakeTimeout: 100, sessionCache: freshCache() });
+  try {
+    assert.equal((await causeOf(fetch(`https://127.0.0.1:${port(silent)}/`))).code, 'HANDSHAKE_TIMEOUT');
+    const closed = await causeOf(fetch(`https://127.0.0.1:${port(hangUp)}/`));
+    assert.ok(['PROTOCOL_ERROR', 'CONNECTION_RESET'].includes(closed.code), `${closed.code}: ${closed.message}`);
+  } finally {
+    await fetch.close();
+    for (const socket of held) socket.destroy();
+    for (const server of [silent, hangUp]) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+});
