@@ -15,9 +15,10 @@ import { caSuite } from './suites/ca.js';
 import { trustSuite } from './suites/trust.js';
 import { pkcs12Suite } from './suites/pkcs12.js';
 import { transportSuite } from './suites/transport.js';
+import { httpSuite } from './suites/http.js';
 
 /** Every suite, in the order they run. A new suite is added here. */
-const suites: Suite[] = [caSuite, trustSuite, pkcs12Suite, transportSuite];
+const suites: Suite[] = [caSuite, trustSuite, pkcs12Suite, transportSuite, httpSuite];
 
 const USAGE = `usage: npm run bench -- [--json] [--quick] [suite ...]\nsuites: ${suites.map((s) => s.name).join(', ')}`;
 

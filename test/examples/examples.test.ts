@@ -70,10 +70,21 @@ const RUNNABLE: Record<string, RegExp[]> = {
     /guide-flow: OK/,
   ],
   'demo.js': [/Done: every step behaved as the flow says\./],
+  'restaurant-http/main.js': [
+    /front desk: https:\/\/127\.0\.0\.1:\d+, client certificates required/,
+    /front desk: kitchen subscribed to the order feed/,
+    /tablet-1: 201 receipt R-\d+ for table 1, 29\.00 EUR, front desk saw tablet-1/,
+    /tablet-2: 201 receipt R-\d+ for table 2, 14\.00 EUR, front desk saw tablet-2/,
+    /kitchen feed: 4 orders/,
+    /no certificate: refused \([A-Z_]+\)/,
+    /certificate from another CA: refused \(PEER_REJECTED_CERTIFICATE\)/,
+    /front desk refused 2 client\(s\)/,
+    /restaurant-http: OK/,
+  ],
 };
 
 /** Modules imported by examples, not run on their own. */
-const HELPERS = new Set(['restaurant/pki.js', 'restaurant/front-desk.js', 'restaurant/tablet.js']);
+const HELPERS = new Set(['restaurant/pki.js', 'restaurant/front-desk.js', 'restaurant/tablet.js', 'restaurant-http/front-desk.js']);
 
 function compiled(dir: string): string[] {
   const out: string[] = [];
