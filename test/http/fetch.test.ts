@@ -219,15 +219,9 @@ test('fetch: a peer that accepts TCP but never speaks TLS is HANDSHAKE_TIMEOUT; 
 });
 
 test('fetch trusts the roots installed in the trust store by default (read at verification time); trustStore: false leaves them out', async (t) => {
-  const { makeTempDir } = await import('../helpers/temp-dir.js');
+  const { useTempLocaltlsHome } = await import('../helpers/localtls-home.js');
   const { TrustStore } = await import('../../src/store/trust-store.js');
-  const { dir, cleanup } = await makeTempDir();
-  const saved = process.env.LOCALTLS_HOME;
-  process.env.LOCALTLS_HOME = dir;
-  t.after(async () => {
-    if (saved === undefined) delete process.env.LOCALTLS_HOME; else process.env.LOCALTLS_HOME = saved;
-    await cleanup();
-  });
+  await useTempLocaltlsHome(t);
   const f = await fixtures();
   const s = await startServer({ identity: f.server });
   const fetch = createFetch({ lookup, resumption: false });
