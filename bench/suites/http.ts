@@ -3,6 +3,8 @@
  * / https.Agent with the same certificates, in the same run, on 127.0.0.1. Each operation is one
  * GET answered with a small JSON body, read to the end.
  *
+ * Every path is warmed up (500 requests each, untimed) before the rows; rounds are interleaved.
+ *
  * Rows (ours / plain):
  * - fetch, keep-alive: one undici connection reused (ours: our verification once per connection).
  * - fetch, new connection per request (`connection: close`): a TLS handshake per request;
@@ -15,7 +17,7 @@ import { Agent as UndiciAgent, fetch as undiciFetch } from 'undici';
 import { CertificateAuthority } from '../../src/ca/index.js';
 import { agent, createFetch, createServer } from '../../src/http/index.js';
 import { SessionCache } from '../../src/index.js';
-import { compare, type Row, type Suite } from '../harness.js';
+import { compare, scaled, type Row, type Suite } from '../harness.js';
 
 const HOST = '127.0.0.1';
 const BODY = JSON.stringify({ receipt: 'R-1', table: 4, total: 29 });
@@ -54,9 +56,16 @@ export const httpSuite: Suite = {
     const ourOneShot = agent({ trustRoots: [ca.certificate], trustStore: false, keepAlive: false, sessionCache: new SessionCache() });
     const plainOneShot = new HttpsAgent({ ca: rootPem, keepAlive: false });
     try {
+      // Untimed warm-up of every path (compare() warms up with one call; these need the JIT settled on both sides).
+      for (let i = 0; i < scaled(500); i++) {
+        await (await ourFetch(oursUrl)).text();
+        await (await undiciFetch(plainUrl, { dispatcher: plainDispatcher })).text();
+        await httpsGet(oursUrl, ourAgent);
+        await httpsGet(plainUrl, plainAgent);
+      }
       const close = { connection: 'close' };
       rows.push(await compare({
-        name: 'fetch, keep-alive', unit: 'requests/s', baselineName: 'undici fetch + node:https', iterations: 400,
+        name: 'fetch, keep-alive', unit: 'requests/s', baselineName: 'undici fetch + node:https', iterations: 1000,
         ours: async () => { await (await ourFetch(oursUrl)).text(); },
         baseline: async () => { await (await undiciFetch(plainUrl, { dispatcher: plainDispatcher })).text(); },
       }));
@@ -66,7 +75,7 @@ export const httpSuite: Suite = {
         baseline: async () => { await (await undiciFetch(plainUrl, { dispatcher: plainDispatcher, headers: close })).text(); },
       }));
       rows.push(await compare({
-        name: 'node:https agent, keep-alive', unit: 'requests/s', baselineName: 'https.Agent + node:https', iterations: 400,
+        name: 'node:https agent, keep-alive', unit: 'requests/s', baselineName: 'https.Agent + node:https', iterations: 1000,
         ours: () => httpsGet(oursUrl, ourAgent),
         baseline: () => httpsGet(plainUrl, plainAgent),
       }));

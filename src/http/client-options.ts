@@ -1,7 +1,7 @@
 /**
  * Options shared by {@link createFetch} and {@link agent}: the verification options of `connect()`
  * (validated by the transport's own resolver, so both clients mean exactly what `connect()` means),
- * resolved once per origin and kept in a small bounded map.
+ * checked once when the client is made and resolved again for each new connection.
  */
 import { ConfigError } from '../errors.js';
 import { describe, knownKeys } from '../internal/options.js';
@@ -38,7 +38,6 @@ export const CLIENT_KEYS = ['trustRoots', 'systemRoots', 'trustStore', 'verify',
 
 /** HTTP/1.1 is what both clients speak; offered by ALPN so servers that also speak h2 pick 1.1. */
 const ALPN = ['http/1.1'];
-const MAX_ORIGINS = 256;
 
 /**
  * Validates the client options now (a ConfigError at createFetch()/agent() time) and returns a
@@ -55,15 +54,7 @@ export function clientOptions(name: string, options: unknown, extraKeys: readonl
     if (value !== undefined) (connectOptions as Record<string, unknown>)[key] = value;
   }
   resolveConnectOptions('localhost', 443, connectOptions); // validate every option once, now
-  const byOrigin = new Map<string, ResolvedConnectOptions>();
-  return (host, port) => {
-    const key = `${host}\u0000${port}`;
-    let resolved = byOrigin.get(key);
-    if (!resolved) {
-      resolved = resolveConnectOptions(host, port, connectOptions);
-      byOrigin.set(key, resolved);
-      if (byOrigin.size > MAX_ORIGINS) byOrigin.delete(byOrigin.keys().next().value as string);
-    }
-    return resolved;
-  };
+  // Resolved per connection, as connect() does: the installed trust store is read then (cached
+  // until its directory changes), so a root installed after createFetch() is trusted from then on.
+  return (host, port) => resolveConnectOptions(host, port, connectOptions);
 }

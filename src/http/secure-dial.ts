@@ -129,17 +129,21 @@ function dialAddress(o: ResolvedConnectOptions, address: string, family: 4 | 6):
  * certificate, checked after a TLS 1.3 handshake): that end becomes the error connect() reports.
  */
 function mapErrors(socket: TLSSocket, context: (sawData: boolean) => FailureContext, established: () => boolean): void {
-  const emit = socket.emit;
+  const emit = socket.emit as (this: TLSSocket, event: string | symbol, ...args: unknown[]) => boolean;
   let sawData = false;
-  socket.emit = function emitMapped(this: TLSSocket, event: string | symbol, ...args: unknown[]): boolean {
+  // No rest parameters: this runs for every 'data' event, so the common one-argument call allocates nothing.
+  socket.emit = function emitMapped(this: TLSSocket, event: string | symbol, first?: unknown): boolean {
     if (event === 'data') {
       if (!sawData) sawData = true;
     } else if (event === 'error') {
-      args[0] = mapSocketError(args[0], context(sawData));
+      first = mapSocketError(first, context(sawData));
     } else if (event === 'end' && !sawData && established()) {
       this.destroy(prematureClose(context(false)));
       return true;
     }
+    if (arguments.length <= 2) return arguments.length === 1 ? emit.call(this, event) : emit.call(this, event, first);
+    const args = Array.prototype.slice.call(arguments, 1) as unknown[];
+    args[0] = first;
     return Reflect.apply(emit, this, [event, ...args]) as boolean;
   } as typeof socket.emit;
 }

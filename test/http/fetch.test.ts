@@ -217,3 +217,25 @@ test('fetch: a peer that accepts TCP but never speaks TLS is HANDSHAKE_TIMEOUT; 
     for (const server of [silent, hangUp]) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 });
+
+test('fetch trusts the roots installed in the trust store by default (read at verification time); trustStore: false leaves them out', async (t) => {
+  const { useTempLocaltlsHome } = await import('../helpers/localtls-home.js');
+  const { TrustStore } = await import('../../src/store/trust-store.js');
+  await useTempLocaltlsHome(t);
+  const f = await fixtures();
+  const s = await startServer({ identity: f.server });
+  const fetch = createFetch({ lookup, resumption: false });
+  const narrow = createFetch({ lookup, resumption: false, trustStore: false });
+  try {
+    const before = await causeOf(fetch(`https://listener-name.local:${s.port}/`));
+    assert.equal(before.details?.trustCode, 'NOT_TRUSTED');
+    assert.match(before.hint ?? '', /trust store|trustRoots/);
+    await (await TrustStore.open()).add(f.ca.certificate);
+    assert.equal((await fetch(`https://listener-name.local:${s.port}/`)).status, 200);
+    assert.equal((await causeOf(narrow(`https://listener-name.local:${s.port}/`))).details?.trustCode, 'NOT_TRUSTED');
+  } finally {
+    await fetch.close();
+    await narrow.close();
+    await s.close();
+  }
+});

@@ -148,3 +148,30 @@ test('setIdentity swaps the certificate for new connections; expiring identities
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 });
+
+test('req.socket.localtls: verified chain and verdict, the same on a resumed session (verification ran again)', async () => {
+  const f = await fixtures();
+  const { createFetch } = await import('../../src/http/index.js');
+  const { freshCache, lookup } = await import('./fixtures.js');
+  const seen: { resumed: boolean; chain: string[]; trusted: boolean | undefined }[] = [];
+  const s = await startServer({ identity: f.server, requireClientCertificate: true, trustRoots: [f.ca.certificate] }, (req, res) => {
+    const info = peerInfo(req)!;
+    seen.push({ resumed: info.resumed, chain: info.peerCertificates.map((c) => c.fingerprintSha256), trusted: info.trustResult?.trusted });
+    res.end('ok');
+  });
+  const fetch = createFetch({ trustRoots: [f.ca.certificate], identity: f.client, lookup, sessionCache: freshCache() });
+  try {
+    for (let i = 0; i < 3; i++) await (await fetch(`https://listener-name.local:${s.port}/`, { headers: { connection: 'close' } })).text();
+    assert.equal(seen.length, 3);
+    assert.equal(seen[0]!.resumed, false);
+    assert.ok(seen.some((x) => x.resumed), 'a later connection resumed');
+    for (const x of seen) {
+      assert.deepEqual(x.chain, seen[0]!.chain);
+      assert.equal(x.trusted, true);
+    }
+    assert.equal(seen[0]!.chain[0], f.client.certificate.fingerprintSha256);
+  } finally {
+    await fetch.close();
+    await s.close();
+  }
+});

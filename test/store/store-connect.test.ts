@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { connect, createListener, LocalTlsError } from '../../src/index.js';
 import { TrustStore } from '../../src/store/trust-store.js';
+import { useTempLocaltlsHome } from '../helpers/localtls-home.js';
 import { KnownHosts } from '../../src/store/known-hosts.js';
 import { tofu } from '../../src/store/tofu.js';
 import { SessionCache } from '../../src/tls/session-cache.js';
@@ -44,13 +45,7 @@ async function attempt(port: number, options: Record<string, unknown>): Promise<
 }
 
 test('connect() with no trustRoots fails NOT_TRUSTED (hint: install the root) before trustStore.add(root), succeeds after', async (t) => {
-  const { dir, cleanup } = await makeTempDir();
-  const saved = process.env.LOCALTLS_HOME;
-  process.env.LOCALTLS_HOME = dir;
-  t.after(async () => {
-    if (saved === undefined) delete process.env.LOCALTLS_HOME; else process.env.LOCALTLS_HOME = saved;
-    await cleanup();
-  });
+  const dir = await useTempLocaltlsHome(t);
   const { ca, a } = await testMaterial();
   await withListener(a, 0, async (port) => {
     const before = await attempt(port, {});
