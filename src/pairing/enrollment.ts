@@ -43,7 +43,7 @@ export interface EnrollmentOptions {
   port?: number;
   /** Address to bind. Default: all addresses. */
   host?: string;
-  /** Names and addresses of this machine for the endpoint's own certificate. Default ['localhost', '127.0.0.1', '::1']. */
+  /** Names and addresses of this machine for the endpoint's own certificate. Default ['127.0.0.1', '::1'] (the device checks the certificate against the root, not these names). */
   hosts?: string[];
   /** Use this code instead of a random one (tests, or a code agreed out of band). Default: random 8 characters. */
   code?: string;
@@ -143,7 +143,7 @@ export async function startEnrollment(options: EnrollmentOptions): Promise<Enrol
   const root = ca.certificate;
   const rootPem = root.toPEM();
   const key = await codeKey(normalized, root.fingerprintSha256);
-  const identity = await ca.issue({ hosts: options.hosts ?? ['localhost', '127.0.0.1', '::1'], validityDays: 2, now: now() });
+  const identity = await ca.issue({ hosts: options.hosts ?? ['127.0.0.1', '::1'], validityDays: 2, now: now() });
   const listener = createListener({
     identity,
     port: options.port ?? 0, ...(options.host ? { host: options.host } : {}),

@@ -65,7 +65,7 @@ const pair: Command = {
     const profile = str(ctx, 'profile') === undefined ? undefined : choice<Profile>('profile', str(ctx, 'profile'), ['server', 'client']);
     const ttlMs = integer('minutes', str(ctx, 'minutes'), 1, 24 * 60, 10) * 60_000;
     const validity = str(ctx, 'validity-days');
-    const hosts = [...new Set([...list(ctx, 'name'), ...(host && host !== '0.0.0.0' && host !== '::' ? [host] : []), 'localhost', '127.0.0.1', '::1'])];
+    const hosts = [...new Set([...list(ctx, 'name'), ...(host && host !== '0.0.0.0' && host !== '::' ? [host] : []), '127.0.0.1', '::1'])];
     const ca = await loadCa(ctx);
     const prompt = prompter(ctx);
     const enrollment = await startEnrollment({
