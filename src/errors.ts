@@ -73,7 +73,14 @@ export type ErrorCode =
   | 'PASSWORD_REQUIRED'
   // enrollment and system trust (CLI)
   | 'UNSUPPORTED_PLATFORM'
-  | 'COMMAND_FAILED';
+  | 'COMMAND_FAILED'
+  // pairing (network enrollment)
+  | 'PAIRING_CODE_WRONG'
+  | 'PAIRING_CODE_EXPIRED'
+  | 'PAIRING_CODE_USED'
+  | 'PAIRING_CODE_EXHAUSTED'
+  | 'PAIRING_PROOF_FAILED'
+  | 'PAIRING_DENIED';
 
 /** Extra, non-secret facts attached to an error (for example a trust result or a file name). */
 export interface ErrorOptions {

@@ -30,3 +30,4 @@ export * from './store/index.js';
 export * from './discovery/index.js';
 export * from './transport/index.js';
 export { SessionCache, defaultSessionCache, CIPHER_LIST, DEFAULT_MIN_VERSION, type TlsVersion, type TlsVerifyContext, type TlsVerifyHook } from './tls/index.js';
+export * from './pairing/index.js';

@@ -8,10 +8,22 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  CertificateAuthority, connect, createListener, Identity, IdentityStore, isLocalTlsError, lintCertificate, LocalTlsError,
+  CertificateAuthority, connect, createListener, enroll, startEnrollment, Identity, IdentityStore, isLocalTlsError, lintCertificate, LocalTlsError,
   storePaths, TrustStore, type Certificate, type Connection, type ConnectOptions, type Listener,
 } from '../index.js';
 import { certificateRows, sanText } from './format.js';
+
+/** The pairing step: an enrollment endpoint for one code, and a tablet that joins with it. */
+async function pairTablet(ca: CertificateAuthority, print: (line: string) => void): Promise<void> {
+  const enrollment = await startEnrollment({ ca, host: '127.0.0.1', approve: () => ({ profile: 'client' }) });
+  try {
+    print(`   front desk shows: code ${enrollment.code}, root SHA-256 ${enrollment.rootFingerprint.slice(0, 23)}…`);
+    const { identity } = await enroll({ host: '127.0.0.1', port: enrollment.port, code: enrollment.code, hosts: ['tablet-5.local'] });
+    print(`   tablet joined: ${identity.certificate.subject}, client certificate until ${identity.certificate.notAfter.toISOString().slice(0, 10)}; its key never left it`);
+  } finally {
+    await enrollment.close();
+  }
+}
 
 /** Where the demo writes its narration. */
 export interface DemoOptions {
@@ -201,6 +213,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       receipts.push(receipt);
       print(`   with verify: (ctx) => ctx.evaluate({ kind: 'basicX509' }) → receipt ${JSON.stringify(receipt)}`);
     }
+
+    step('Pair a new tablet over the network (what `localtls pair` and `localtls join` do): a one-time code, a key made on the tablet.');
+    await pairTablet(ca, print);
 
     step('Close the listeners and remove the temporary home.');
     return { port, receipts, refusal, basicAddress };

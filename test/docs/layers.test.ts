@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { typeScriptFiles } from '../helpers/source-files.js';
 
 /** The one-way layer order of DESIGN.md / docs/design.md. A module imports only earlier layers and its own. */
-const ORDER = ['errors', 'internal', 'cert', 'identity', 'ca', 'trust', 'store', 'tls', 'discovery', 'transport', 'http', 'index', 'danger', 'cli'];
+const ORDER = ['errors', 'internal', 'cert', 'identity', 'ca', 'trust', 'store', 'tls', 'discovery', 'transport', 'http', 'pairing', 'index', 'danger', 'cli'];
 
 function layerOf(path: string): string {
   const rel = path.replace(/^src\//, '');

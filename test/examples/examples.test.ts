@@ -69,6 +69,14 @@ const RUNNABLE: Record<string, RegExp[]> = {
     /7\. by IP: verified against the address 127\.0\.0\.1 in the certificate \(true\)/,
     /guide-flow: OK/,
   ],
+  'pairing.js': [
+    /front desk: pairing code [0-9A-Z]{4}-[0-9A-Z]{4}/,
+    /tablet: wrong code refused \(PAIRING_CODE_WRONG\)/,
+    /tablet: paired as CN=tablet-3\.local, root CN=Front Desk CA/,
+    /second device, same code: refused \(PAIRING_CODE_USED\)/,
+    /tablet: mutual TLS with the front desk: \{"welcome":"CN=tablet-3\.local"\}/,
+    /pairing: OK/,
+  ],
   'demo.js': [/Done: every step behaved as the flow says\./],
   'restaurant-http/main.js': [
     /front desk: https:\/\/127\.0\.0\.1:\d+, client certificates required/,

@@ -12,11 +12,13 @@ import { connectCommands } from './connect.js';
 import { demoCommands } from './demo.js';
 import { enrollCommands } from './enroll.js';
 import { systemTrustCommands } from './system-trust.js';
+import { pairCommands } from './pair.js';
+import { joinCommands } from './join.js';
 
 /** All commands. */
 export const COMMANDS: Command[] = [
   ...caCommands, ...issueCommands, ...p12Commands, ...storeCommands, ...trustCommands, ...systemTrustCommands, ...inspectCommands, ...lintCommands,
-  ...serveCommands, ...connectCommands, ...enrollCommands, ...demoCommands,
+  ...serveCommands, ...connectCommands, ...enrollCommands, ...pairCommands, ...joinCommands, ...demoCommands,
 ];
 
 /** Names that take a subcommand. */
