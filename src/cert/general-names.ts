@@ -2,6 +2,7 @@
 import * as asnX509 from '@peculiar/asn1-x509';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { formatName } from './distinguished-name.js';
+import { canonicalDnsSan } from './host-name.js';
 import { formatIpAddress, parseIpAddress } from './ip-address.js';
 
 /** A decoded GeneralName. IP entries in SANs are canonical addresses; in name constraints, "address/prefix". */
@@ -30,7 +31,7 @@ export interface NameConstraints {
 
 /** Decodes one GeneralName (a SAN entry). */
 export function parseGeneralName(name: asnX509.GeneralName): GeneralNameValue | undefined {
-  if (name.dNSName !== undefined) return { type: 'dns', value: name.dNSName.toLowerCase().replace(/\.$/, '') };
+  if (name.dNSName !== undefined) return { type: 'dns', value: canonicalDnsSan(name.dNSName) };
   if (name.iPAddress !== undefined) {
     const bytes = parseIpAddress(name.iPAddress);
     return { type: 'ip', value: bytes ? formatIpAddress(bytes) : `invalid:${name.iPAddress}` };

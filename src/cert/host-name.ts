@@ -37,6 +37,35 @@ export function normalizeDnsName(name: string, allowWildcard = false): string | 
   return (wildcard ? '*.' : '') + ascii;
 }
 
+/** The prefix of a SAN value that is not a usable name (it never matches and is never permitted). */
+export const INVALID_NAME_PREFIX = 'invalid:';
+
+/**
+ * The one canonical form of a certificate's dNSName (an IA5String): lowercase, one trailing dot
+ * removed. A name holding any character outside printable ASCII (a raw 0x80+ byte, a soft hyphen,
+ * a control character, a space) is not a DNS name: it becomes `invalid:` followed by an escaped
+ * form, which host matching never matches and name constraints never permit. Every check reads
+ * this form; none re-maps the raw name (no IDNA conversion of certificate names).
+ *
+ * @example
+ * ```ts
+ * canonicalDnsSan('Listener.LOCAL.') // 'listener.local'
+ * canonicalDnsSan('b\xAAnk.local')  // 'invalid:"b\\u00aank.local"'
+ * ```
+ */
+export function canonicalDnsSan(raw: string): string {
+  if (!/^[\x21-\x7e]*$/.test(raw)) {
+    const escaped = raw.replace(/[^\x21-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    return `${INVALID_NAME_PREFIX}"${escaped}"`;
+  }
+  return raw.toLowerCase().replace(/\.$/, '');
+}
+
+/** True when a SAN value is the marker of an unusable name (see {@link canonicalDnsSan}). @example `isInvalidName('invalid:"x"') // true` */
+export function isInvalidName(value: string): boolean {
+  return value.startsWith(INVALID_NAME_PREFIX);
+}
+
 /**
  * Parses one host string into a SAN entry.
  *

@@ -17,6 +17,9 @@ export function canonicalHost(host: string): { type: 'dns' | 'ip'; value: string
 
 /** True when the DNS SAN pattern (maybe a wildcard) matches the canonical host name. */
 export function dnsNameMatches(pattern: string, host: string): boolean {
+  // Certificate names are IA5String (see canonicalDnsSan): a non-ASCII pattern never matches, and
+  // is not re-mapped through IDNA (that is how a name would differ between matching and constraints).
+  if (!/^[\x21-\x7e]+$/.test(pattern)) return false;
   const normalized = normalizeDnsName(pattern, true);
   if (!normalized) return false;
   if (!normalized.startsWith('*.')) return normalized === host;

@@ -5,6 +5,7 @@
  */
 import type { Certificate } from '../cert/certificate.js';
 import { KNOWN_EXTENSIONS } from '../cert/certificate.js';
+import { isInvalidName } from '../cert/host-name.js';
 import { canonicalHost, hostMatchesSans } from '../cert/name-match.js';
 import { certLabel, clockPhrase, formatDuration, formatUtc, listNames } from './describe.js';
 import { nameConstraintViolations } from './name-constraints.js';
@@ -47,6 +48,16 @@ function criticalExtensions(cert: Certificate, index: number, out: TrustFinding[
     out.push({
       code: 'UNKNOWN_CRITICAL_EXTENSION', certificateIndex: index,
       message: `${certLabel(cert)} has critical extension${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} that localtls does not understand, so it must be refused (RFC 5280 §4.2) — reissue it without ${unknown.length > 1 ? 'them' : 'it'} or mark ${unknown.length > 1 ? 'them' : 'it'} non-critical`,
+    });
+  }
+}
+
+function invalidNames(cert: Certificate, index: number, out: TrustFinding[]): void {
+  const bad = cert.subjectAltNames.filter((san) => isInvalidName(san.value)).map((san) => san.value);
+  if (bad.length > 0) {
+    out.push({
+      code: 'MALFORMED', certificateIndex: index,
+      message: `${certLabel(cert)} has subjectAltName entries that are not valid names (${bad.join(', ')}; a dNSName is printable ASCII, an iPAddress 4 or 16 bytes) — reissue it with A-label (punycode) DNS names`,
     });
   }
 }
@@ -185,6 +196,7 @@ export function checkPath(path: readonly Certificate[], ctx: PathCheckContext): 
     const cert = path[i]!;
     validity(cert, i, ctx, out);
     criticalExtensions(cert, i, out);
+    invalidNames(cert, i, out);
     keyStrength(cert, i, ctx, out);
     // The anchor's own signature is not relied on, and neither is a self-signature at the top of a
     // partial path, so their algorithms do not matter.

@@ -10,6 +10,7 @@ import { AsnConvert } from '@peculiar/asn1-schema';
 import { Name as AsnName } from '@peculiar/asn1-x509';
 import type { Certificate } from '../cert/certificate.js';
 import type { NameConstraints, NameSubtree } from '../cert/general-names.js';
+import { isInvalidName } from '../cert/host-name.js';
 import { ipInNetwork, parseIpAddress } from '../cert/ip-address.js';
 
 const EMAIL_ADDRESS_OID = '1.2.840.113549.1.9.1';
@@ -141,6 +142,10 @@ export function nameConstraintViolations(cert: Certificate, constraints: NameCon
     return problems;
   }
   for (const name of namesOf(cert)) {
+    if (isInvalidName(name.value)) {
+      problems.push(`${TYPE_WORDS[name.type]} ${name.value} is not a valid name, so it can never be shown to comply`);
+      continue;
+    }
     const permitted = constraints.permitted.filter((s) => s.type === name.type);
     if (permitted.length > 0 && !permitted.some((s) => within(name, s, false))) {
       problems.push(`${TYPE_WORDS[name.type]} ${name.value} is outside the permitted ${permitted.map((s) => s.value).join(', ')}`);

@@ -108,3 +108,21 @@ test('trust fuzz: mutated chains always get a verdict (never an exception), and 
     assert.equal(evaluateTrustSync(input, { anchors, policy: seed.policy, time: TIME, cache: false }).trusted, result.trusted);
   }), fuzzParameters);
 });
+
+test('trust fuzz: dNSNames with arbitrary bytes never crash, and only printable-ASCII names ever match or are permitted', async () => {
+  const { forgeIntermediate, forgeLeaf, forgeRoot } = await import('../trust/forge.js');
+  const root = await forgeRoot('Fuzz Root');
+  const ca = await forgeIntermediate(root, 'Fuzz CA', { permitted: { dns: ['local'] }, excluded: { dns: ['bank.local'] } });
+  const byteString = fc.uint8Array({ minLength: 1, maxLength: 24 }).map((bytes) => String.fromCharCode(...bytes));
+  const name = fc.oneof(byteString, fc.tuple(fc.constantFrom('', '*.'), byteString, fc.constantFrom('.local', 'ank.local', '.bank.local', '')).map((parts) => parts.join('')));
+  await fc.assert(fc.asyncProperty(name, fc.constantFrom('bank.local', 'www.bank.local', 'shop.local'), async (raw, host) => {
+    const leaf = await forgeLeaf(ca, [raw]);
+    const result = await evaluateTrust([leaf, ca.cert], { anchors: [root.cert], policy: { kind: 'ssl', hostname: host }, time: TIME, cache: false });
+    if (result.trusted) {
+      assert.match(raw, /^[\x21-\x7e]+$/, `trusted a non-canonical dNSName ${JSON.stringify(raw)}`);
+      const canonical = raw.toLowerCase().replace(/\.$/, '');
+      assert.ok(canonical === host || (canonical.startsWith('*.') && host.endsWith(canonical.slice(1))), `${JSON.stringify(raw)} matched ${host}`);
+      assert.ok(!host.endsWith('bank.local'), 'an excluded name was permitted');
+    }
+  }), { ...fuzzParameters, numRuns: Math.min(fuzzParameters.numRuns ?? 200, 200) });
+});
