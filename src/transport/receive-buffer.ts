@@ -1,7 +1,8 @@
 /**
  * The bytes received from the peer after verification, waiting for the application: a queue of
  * chunks with `receive({ min, max })` semantics, end-of-stream, failure, and backpressure
- * (pause the source above the high-water mark, resume it below half of it).
+ * (pause the source above the high-water mark, resume it below half of it — or at once while a
+ * pending `receive({ min })` needs more than is buffered, so a `min` above the mark still resolves).
  */
 import type { LocalTlsError } from '../errors.js';
 
@@ -63,8 +64,8 @@ export class ReceiveBuffer {
     if (this.#ended || this.#error || chunk.length === 0) return;
     this.#chunks.push(chunk);
     this.#length += chunk.length;
-    if (this.#length >= this.highWaterMark && !this.#paused) { this.#paused = true; this.#source.pause(); }
     this.#serve();
+    this.#flow();
   }
 
   end(): void {
@@ -84,6 +85,7 @@ export class ReceiveBuffer {
     return new Promise((resolve, reject) => {
       this.#waiter = { min, max, resolve, reject };
       this.#serve();
+      this.#flow();
     });
   }
 
@@ -124,7 +126,22 @@ export class ReceiveBuffer {
       out = merged;
     }
     this.#length -= out.length;
-    if (this.#paused && this.#length < this.highWaterMark / 2) { this.#paused = false; this.#source.resume(); }
+    this.#flow();
     return out;
+  }
+
+  /**
+   * Backpressure: pause at the high-water mark unless the pending receive needs more bytes than are
+   * buffered (then the source must keep flowing or it would wait forever); resume below half the mark
+   * or as soon as such a receive waits.
+   */
+  #flow(): void {
+    const starving = this.#waiter !== undefined && this.#waiter.min > this.#length;
+    if (!this.#paused) {
+      if (this.#length >= this.highWaterMark && !starving) { this.#paused = true; this.#source.pause(); }
+    } else if (starving || this.#length < this.highWaterMark / 2) {
+      this.#paused = false;
+      this.#source.resume();
+    }
   }
 }
