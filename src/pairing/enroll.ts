@@ -129,7 +129,7 @@ export async function enroll(options: EnrollOptions): Promise<EnrollResult> {
 }
 
 /** Checks the issued chain: under the root whose proof we checked, for our key. */
-function acceptIssued(issued: Record<string, unknown>, privateKey: Identity['privateKey'], root: Certificate): Omit<EnrollResult, 'label'> {
+export function acceptIssued(issued: Record<string, unknown>, privateKey: Identity['privateKey'], root: Certificate): Omit<EnrollResult, 'label'> {
   if (typeof issued.chain !== 'string' || typeof issued.root !== 'string') throw new LocalTlsError('PROTOCOL_ERROR', 'pairing: expected the issued chain and root as PEM; found something else');
   const sentRoot = Certificate.from(issued.root);
   if (sentRoot.fingerprintSha256 !== root.fingerprintSha256) throw new LocalTlsError('PROTOCOL_ERROR', `pairing: expected the root ${root.fingerprintSha256}; the endpoint sent ${sentRoot.fingerprintSha256}`);

@@ -70,7 +70,8 @@ const KNOWN = ['ca', 'approve', 'port', 'host', 'hosts', 'code', 'ttlMs', 'maxAt
 
 /**
  * A running enrollment endpoint. Events: `'enrolled' (EnrolledDevice)` once the code paired a
- * device; `'refused' (LocalTlsError, remoteAddress)` for every attempt that failed (wrong code,
+ * device; `'renewed' (EnrolledDevice)` when an enrolled device renewed its certificate over
+ * mutual TLS (no code; the endpoint keeps serving renewals until closed); `'refused' (LocalTlsError, remoteAddress)` for every attempt that failed (wrong code,
  * dead code, denied, protocol error).
  */
 export class Enrollment extends EventEmitter {
@@ -148,6 +149,8 @@ export async function startEnrollment(options: EnrollmentOptions): Promise<Enrol
     identity,
     port: options.port ?? 0, ...(options.host ? { host: options.host } : {}),
     alpn: [PAIRING_ALPN], maxConnections: 8, maxMessageSize: MAX_PAIRING_MESSAGE,
+    // renewal: a device presents the certificate this CA issued it (verified against the root)
+    requestClientCertificate: true, trustRoots: [root],
   });
   await listener.ready;
   const enrollment = new Enrollment(`${normalized.slice(0, 4)}-${normalized.slice(4)}`, listener, state, root.fingerprintSha256);
@@ -155,6 +158,8 @@ export async function startEnrollment(options: EnrollmentOptions): Promise<Enrol
   const serve = async (conn: Connection): Promise<void> => {
     const reader = conn.messages()[Symbol.asyncIterator]();
     await conn.sendMessage({ type: 'root', root: rootPem });
+    const current = conn.tls!.peerCertificates[0];
+    if (current) return renewDevice(conn, reader, current);
     const hello = await readMessage(conn, reader, 'hello', stepTimeoutMs);
     const dead = state.deadError();
     if (dead) throw dead;
@@ -181,6 +186,21 @@ export async function startEnrollment(options: EnrollmentOptions): Promise<Enrol
     await conn.sendMessage({ type: 'issued', chain: signed.chainPem, root: rootPem, profile: decision.profile });
     conn.cancel();
     enrollment.emit('enrolled', { certificate: signed.certificate, profile: decision.profile, remoteAddress: conn.remoteAddress } satisfies EnrolledDevice);
+  };
+
+  /** Renewal over mutual TLS, no code: the same names and profile as the current certificate, a new key. */
+  const renewDevice = async (conn: Connection, reader: AsyncIterator<unknown>, current: Certificate): Promise<void> => {
+    const message = await readMessage(conn, reader, 'renew', stepTimeoutMs);
+    if (typeof message.csr !== 'string') throw new LocalTlsError('BAD_CSR', `renewal: expected a PEM CSR; found ${describe(message.csr)}`);
+    const profile = current.extendedKeyUsage?.includes('serverAuth') ? 'server' : 'client';
+    const hosts = current.subjectAltNames.map((san) => san.value);
+    const signed = await ca.sign(message.csr, {
+      ...(hosts.length > 0 ? { hosts } : {}), clientAuth: true, serverAuth: profile === 'server',
+      ...(validityDays !== undefined ? { validityDays } : {}), now: now(),
+    });
+    await conn.sendMessage({ type: 'issued', chain: signed.chainPem, root: rootPem, profile });
+    conn.cancel();
+    enrollment.emit('renewed', { certificate: signed.certificate, profile, remoteAddress: conn.remoteAddress } satisfies EnrolledDevice);
   };
 
   listener.on('connection', (conn: Connection) => {
