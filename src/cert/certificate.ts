@@ -59,6 +59,10 @@ export class Certificate {
   readonly commonName: string | undefined;
   /** Serial number, lowercase hex without leading zero bytes. */
   readonly serialNumber: string;
+  /** The serial number INTEGER's content bytes as encoded (two's complement; for shape checks). */
+  readonly serialBytes: Uint8Array;
+  /** The X.509 version: 1, 2 or 3. */
+  readonly version: number;
   /** Start of validity. */
   readonly notBefore: Date;
   /** End of validity. */
@@ -116,6 +120,8 @@ export class Certificate {
     this.subjectDer = structure.subject;
     this.issuerDer = structure.issuer;
     this.serialNumber = toHex(structure.serial).replace(/^(00)+(?=.)/, '');
+    this.serialBytes = structure.serial;
+    this.version = structure.version;
     this.notBefore = structure.notBefore;
     this.notAfter = structure.notAfter;
     const algorithm = new asnX509.AlgorithmIdentifier({

@@ -96,7 +96,7 @@ export function validityWindow(certs: readonly Certificate[], time: number): { f
   let from = -Infinity;
   let until = Infinity;
   for (const cert of certs) {
-    for (const boundary of [cert.notBefore.getTime(), cert.notAfter.getTime() + 1]) {
+    for (const boundary of [cert.notBefore.getTime(), cert.notAfter.getTime() + 1000]) {
       if (boundary <= time) { if (boundary > from) from = boundary; }
       else if (boundary < until) until = boundary;
     }

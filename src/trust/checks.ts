@@ -11,6 +11,7 @@ import { certLabel, clockPhrase, formatDuration, formatUtc, listNames } from './
 import { nameConstraintViolations } from './name-constraints.js';
 import type { ResolvedPolicy } from './policy.js';
 import type { TrustFinding } from './result.js';
+import { shapeChecks } from './shape-checks.js';
 import { signatureHash } from './signature-check.js';
 
 const BASIC_CONSTRAINTS_OID = '2.5.29.19';
@@ -27,7 +28,9 @@ export interface PathCheckContext {
 }
 
 function validity(cert: Certificate, index: number, ctx: PathCheckContext, out: TrustFinding[]): void {
-  const t = ctx.time.getTime();
+  // Certificate times have whole-second precision and a notAfter second is valid to its end
+  // (RFC 5280 §4.1.2.5), so the evaluation time is compared in whole seconds.
+  const t = Math.floor(ctx.time.getTime() / 1000) * 1000;
   const who = index === 0 ? 'certificate' : `issuing certificate ${certLabel(cert)}`;
   if (t > cert.notAfter.getTime()) {
     out.push({
@@ -65,10 +68,20 @@ function invalidNames(cert: Certificate, index: number, out: TrustFinding[]): vo
 function keyStrength(cert: Certificate, index: number, ctx: PathCheckContext, out: TrustFinding[]): void {
   const minRsa = ctx.policy.kind === 'ssl' ? 2048 : 1024;
   const key = cert.publicKey;
-  if ((key.type === 'rsa' || key.type === 'rsa-pss') && (key.bits ?? 0) < minRsa) {
+  if ((key.type === 'rsa' || key.type === 'rsa-pss') && (key.bits ?? 0) % 8 !== 0) {
+    out.push({
+      code: 'WEAK_KEY', certificateIndex: index,
+      message: `${certLabel(cert)} has a ${key.bits}-bit RSA key, not a whole number of bytes (Baseline Requirements §6.1.5 require a multiple of 8) — reissue it with an EC P-256 or RSA 2048+ key`,
+    });
+  } else if ((key.type === 'rsa' || key.type === 'rsa-pss') && (key.bits ?? 0) < minRsa) {
     out.push({
       code: 'WEAK_KEY', certificateIndex: index,
       message: `${certLabel(cert)} has a ${key.bits}-bit RSA key; the ${ctx.policy.kind} policy needs at least ${minRsa} bits — reissue it with an EC P-256 or RSA ${Math.max(minRsa, 2048)}+ key`,
+    });
+  } else if (key.type !== 'rsa' && key.type !== 'rsa-pss' && key.type !== 'ec' && key.type !== 'ed25519' && key.type !== 'ed448') {
+    out.push({
+      code: 'WEAK_KEY', certificateIndex: index,
+      message: `${certLabel(cert)} has a ${key.type} key, which localtls does not accept (expected RSA, EC P-256/P-384/P-521 or Ed25519) — reissue it with an EC P-256 key`,
     });
   } else if (key.type === 'ec' && !STRONG_CURVES.has(key.curve ?? '')) {
     out.push({
@@ -197,6 +210,7 @@ export function checkPath(path: readonly Certificate[], ctx: PathCheckContext): 
     validity(cert, i, ctx, out);
     criticalExtensions(cert, i, out);
     invalidNames(cert, i, out);
+    shapeChecks(cert, { index: i, isAnchor: ctx.anchored && i === path.length - 1, policy: ctx.policy }, out);
     keyStrength(cert, i, ctx, out);
     // The anchor's own signature is not relied on, and neither is a self-signature at the top of a
     // partial path, so their algorithms do not matter.

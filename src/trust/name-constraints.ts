@@ -7,7 +7,7 @@
  * it could stand for is excluded; a constraint form localtls cannot check fails closed.
  */
 import { AsnConvert } from '@peculiar/asn1-schema';
-import { Name as AsnName } from '@peculiar/asn1-x509';
+import { Name as AsnName, SubjectAlternativeName } from '@peculiar/asn1-x509';
 import type { Certificate } from '../cert/certificate.js';
 import type { NameConstraints, NameSubtree } from '../cert/general-names.js';
 import { isInvalidName } from '../cert/host-name.js';
@@ -96,6 +96,18 @@ function subjectEmails(cert: Certificate): string[] {
   return out;
 }
 
+const SAN_OID = '2.5.29.17';
+
+function hasOtherNameForms(cert: Certificate): boolean {
+  const san = cert.extensions.find((e) => e.oid === SAN_OID);
+  if (!san) return false;
+  try {
+    return [...AsnConvert.parse(san.value, SubjectAlternativeName)].some((n) => n.otherName !== undefined || n.registeredID !== undefined || n.x400Address !== undefined || n.ediPartyName !== undefined);
+  } catch {
+    return true;
+  }
+}
+
 interface NamedValue { type: 'dns' | 'ip' | 'email' | 'uri' | 'directory'; value: string; der?: Uint8Array }
 
 function namesOf(cert: Certificate): NamedValue[] {
@@ -136,7 +148,10 @@ const TYPE_WORDS: Record<NamedValue['type'], string> = { dns: 'DNS name', ip: 'I
 export function nameConstraintViolations(cert: Certificate, constraints: NameConstraints): string[] {
   const problems: string[] = [];
   const all = [...constraints.permitted, ...constraints.excluded];
-  const unusable = all.filter((s) => s.type === 'other' || s.value.startsWith('invalid:'));
+  // An otherName/registeredID subtree cannot be checked; it matters only to a certificate that has
+  // such names (RFC 5280 §4.2.1.10: constraints apply to names of the same form).
+  const hasOtherNames = all.some((s) => s.type === 'other') && hasOtherNameForms(cert);
+  const unusable = all.filter((s) => (s.type === 'other' && hasOtherNames) || s.value.startsWith('invalid:'));
   if (unusable.length > 0) {
     problems.push(`the constraints use a form localtls cannot check (${unusable.map((s) => s.value).join(', ')}), so no name can be shown to comply`);
     return problems;
