@@ -8,7 +8,7 @@ import { KNOWN_EXTENSIONS } from '../cert/certificate.js';
 import { isInvalidName } from '../cert/host-name.js';
 import { canonicalHost, hostMatchesSans } from '../cert/name-match.js';
 import { certLabel, clockPhrase, formatDuration, formatUtc, listNames } from './describe.js';
-import { nameConstraintViolations } from './name-constraints.js';
+import { NAME_COMPARISON_BUDGET, nameConstraintCost, nameConstraintViolations } from './name-constraints.js';
 import type { ResolvedPolicy } from './policy.js';
 import type { TrustFinding } from './result.js';
 import { shapeChecks } from './shape-checks.js';
@@ -25,6 +25,11 @@ export interface PathCheckContext {
   explicitTime: boolean;
   /** True when the last certificate of the path is a trust anchor. */
   anchored: boolean;
+  /**
+   * Name-constraint comparisons still allowed in this evaluation; shared by every path tried, so
+   * the total is bounded. Default: a fresh {@link NAME_COMPARISON_BUDGET} per `checkPath` call.
+   */
+  nameComparisons?: { remaining: number };
 }
 
 function validity(cert: Certificate, index: number, ctx: PathCheckContext, out: TrustFinding[]): void {
@@ -133,6 +138,17 @@ function issuerConstraints(path: readonly Certificate[], index: number, ctx: Pat
     for (let j = index - 1; j >= 0; j--) {
       const sub = path[j]!;
       if (j > 0 && sub.isSelfIssued) continue;
+      const budget = ctx.nameComparisons ?? (ctx.nameComparisons = { remaining: NAME_COMPARISON_BUDGET });
+      const cost = nameConstraintCost(sub, cert.nameConstraints);
+      if (cost > budget.remaining) {
+        budget.remaining = 0;
+        out.push({
+          code: 'NAME_CONSTRAINTS', certificateIndex: j,
+          message: `${certLabel(cert)} constrains the names it may certify, and checking ${certLabel(sub)} against them needs ${cost} comparisons; the evaluation's budget is ${NAME_COMPARISON_BUDGET} in total — a chain this costly is refused unchecked; reissue with fewer names or subtrees`,
+        });
+        break;
+      }
+      budget.remaining -= cost;
       const problems = nameConstraintViolations(sub, cert.nameConstraints);
       if (problems.length > 0) {
         out.push({

@@ -9,6 +9,7 @@ import { isBinary } from '../internal/bytes.js';
 import { describe, knownKeys } from '../internal/options.js';
 import { cacheKey, validityWindow, verdictCache, type CachedOutcome } from './cache.js';
 import { checkPath, type PathCheckContext } from './checks.js';
+import { NAME_COMPARISON_BUDGET } from './name-constraints.js';
 import { buildPaths, CertificateIndex, MAX_PATH_LENGTH, MAX_SIGNATURE_CHECKS } from './path-builder.js';
 import { notTrustedFinding } from './not-trusted.js';
 import { resolvePolicy, type TrustPolicy } from './policy.js';
@@ -103,7 +104,8 @@ export function evaluateTrustSync(chain: CertificateList, options: EvaluateTrust
   const explicitTime = options.time !== undefined;
   const time = options.time ?? new Date();
   const t = time.getTime();
-  const ctxFor = (anchored: boolean): PathCheckContext => ({ policy, time, explicitTime, anchored });
+  const nameComparisons = { remaining: NAME_COMPARISON_BUDGET };
+  const ctxFor = (anchored: boolean): PathCheckContext => ({ policy, time, explicitTime, anchored, nameComparisons });
 
   const useCache = options.cache !== false;
   const key = useCache ? cacheKey(chainItems, intermediateItems, anchorItems, policy.key) : '';

@@ -134,6 +134,28 @@ function within(name: NamedValue, subtree: NameSubtree, forExclusion: boolean): 
   }
 }
 
+/**
+ * How many name-against-subtree comparisons checking `cert` under `constraints` can take: every
+ * name the certificate carries times every subtree. Evaluation spends these from one total budget
+ * ({@link NAME_COMPARISON_BUDGET}) so a chain of many names under many subtrees cannot multiply
+ * its cost.
+ *
+ * @example
+ * ```ts
+ * nameConstraintCost(leaf, ca.nameConstraints!) // 6: two SANs and the subject name, under two subtrees
+ * ```
+ */
+export function nameConstraintCost(cert: Certificate, constraints: NameConstraints): number {
+  return namesOf(cert).length * (constraints.permitted.length + constraints.excluded.length);
+}
+
+/**
+ * The total name-constraint comparisons one evaluation may spend (the figure Go's crypto/x509
+ * uses): far above any real LAN chain (a few names under a few subtrees), far below what a crafted
+ * chain of thousands of names and subtrees would cost.
+ */
+export const NAME_COMPARISON_BUDGET = 250_000;
+
 const TYPE_WORDS: Record<NamedValue['type'], string> = { dns: 'DNS name', ip: 'IP address', email: 'email address', uri: 'URI', directory: 'directory name' };
 
 /**
