@@ -131,6 +131,8 @@ export class Connection extends EventEmitter {
   #ended = false;
   #readyAt = 0;
   #received = 0;
+  /** The peer closed cleanly while verification was still running ('end' or the whole socket). */
+  #peerClosed: 'end' | 'close' | undefined;
   #iterating = false;
   #remoteAddress: string | undefined;
 
@@ -431,6 +433,7 @@ export class Connection extends EventEmitter {
   static #onEnd(this: OwnedSocket): void {
     const conn = this[kOwner];
     if (!conn || conn.#terminal) return;
+    if (conn.#phase === 'verify') { conn.#peerClosed ||= 'end'; return; }
     const ctx = conn.#rejectionContext();
     if (ctx.phase === 'established') conn.#rx().end();
     else conn[kFail](prematureClose(ctx));
@@ -439,6 +442,8 @@ export class Connection extends EventEmitter {
   static #onClose(this: OwnedSocket): void {
     const conn = this[kOwner];
     if (!conn || conn.#terminal) return;
+    // A clean close while our verification is still running: finish verifying, then ready and the end.
+    if (conn.#phase === 'verify') { conn.#peerClosed = 'close'; return; }
     if (conn.#phase !== 'established') { conn[kFail](prematureClose(conn.#rejectionContext())); return; }
     const ctx = conn.#rejectionContext();
     if (ctx.phase !== 'established') { conn[kFail](prematureClose(ctx)); return; }
@@ -483,13 +488,13 @@ export class Connection extends EventEmitter {
   }
 
   /**
-   * Right after `ready` (client side, before any byte from the peer and before our final send), a
-   * close is the listener refusing us (TLS 1.3 servers refuse a client certificate only after the
+   * Right after `ready` (client side, when we presented a certificate, before any byte from the peer
+   * and before our final send), a close is the listener refusing us (TLS 1.3 servers refuse a client certificate only after the
    * client's Finished), so it is reported as a failure of the verify phase, not a clean close.
    */
   #rejectionContext() {
     const ctx = this.#context();
-    if (ctx.phase === 'established' && !this.#ended && this.#received === 0 && Date.now() - this.#readyAt < this.#rejectionWindowMs) {
+    if (this.#presented && ctx.phase === 'established' && !this.#ended && this.#received === 0 && Date.now() - this.#readyAt < this.#rejectionWindowMs) {
       return { ...ctx, phase: 'verify' as FailurePhase };
     }
     return ctx;
@@ -515,6 +520,10 @@ export class Connection extends EventEmitter {
     const queue = this.#queue;
     this.#queue = undefined;
     if (queue) for (const w of queue) this.#write(w);
+    const closed = this.#peerClosed;
+    this.#peerClosed = undefined;
+    if (closed) Connection.#onEnd.call(socket as OwnedSocket);
+    if (closed === 'close') Connection.#onClose.call(socket as OwnedSocket);
   }
 
   /** Fails: destroys the socket without flushing anything, rejects everything pending. */
