@@ -160,7 +160,7 @@ export class Certificate {
         extensions.push({ oid: ext.oid, critical: ext.critical, value });
         switch (ext.oid) {
           case asnX509.id_ce_subjectAltName:
-            sans = Array.from(AsnConvert.parse(value, asnX509.SubjectAlternativeName), parseGeneralName)
+            sans = Array.from(AsnConvert.parse(value, asnX509.SubjectAlternativeName), (name) => parseGeneralName(name))
               .filter((n): n is SubjectAltName => n !== undefined && ['dns', 'ip', 'email', 'uri'].includes(n.type)) as SubjectAltName[];
             break;
           case asnX509.id_ce_basicConstraints: {

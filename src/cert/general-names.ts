@@ -2,7 +2,7 @@
 import * as asnX509 from '@peculiar/asn1-x509';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { formatName } from './distinguished-name.js';
-import { canonicalDnsSan } from './host-name.js';
+import { canonicalDnsSan, canonicalEmail } from './host-name.js';
 import { formatIpAddress, parseIpAddress } from './ip-address.js';
 
 /** A decoded GeneralName. IP entries in SANs are canonical addresses; in name constraints, "address/prefix". */
@@ -30,13 +30,13 @@ export interface NameConstraints {
 }
 
 /** Decodes one GeneralName (a SAN entry). */
-export function parseGeneralName(name: asnX509.GeneralName): GeneralNameValue | undefined {
-  if (name.dNSName !== undefined) return { type: 'dns', value: canonicalDnsSan(name.dNSName) };
+export function parseGeneralName(name: asnX509.GeneralName, inConstraint = false): GeneralNameValue | undefined {
+  if (name.dNSName !== undefined) return { type: 'dns', value: canonicalDnsSan(name.dNSName, inConstraint) };
   if (name.iPAddress !== undefined) {
     const bytes = parseIpAddress(name.iPAddress);
     return { type: 'ip', value: bytes ? formatIpAddress(bytes) : `invalid:${name.iPAddress}` };
   }
-  if (name.rfc822Name !== undefined) return { type: 'email', value: name.rfc822Name };
+  if (name.rfc822Name !== undefined) return { type: 'email', value: canonicalEmail(name.rfc822Name, inConstraint) };
   if (name.uniformResourceIdentifier !== undefined) return { type: 'uri', value: name.uniformResourceIdentifier };
   if (name.directoryName !== undefined) {
     return { type: 'directory', value: formatName(name.directoryName), der: new Uint8Array(AsnConvert.serialize(name.directoryName)) };
@@ -57,7 +57,7 @@ function parseSubtree(subtree: asnX509.GeneralSubtree): NameSubtree {
     }
     return { type: 'ip', value: `invalid:${base.iPAddress}` };
   }
-  const parsed = parseGeneralName(base);
+  const parsed = parseGeneralName(base, true);
   if (!parsed) return { type: 'other', value: 'other' };
   if (parsed.type === 'dns') return { type: 'dns', value: parsed.value };
   if (parsed.type === 'directory') return { type: 'directory', value: parsed.value, der: parsed.der };

@@ -40,25 +40,53 @@ export function normalizeDnsName(name: string, allowWildcard = false): string | 
 /** The prefix of a SAN value that is not a usable name (it never matches and is never permitted). */
 export const INVALID_NAME_PREFIX = 'invalid:';
 
+function invalidMarker(raw: string): string {
+  const escaped = raw.replace(/[^\x21-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return `${INVALID_NAME_PREFIX}"${escaped}"`;
+}
+
 /**
  * The one canonical form of a certificate's dNSName (an IA5String): lowercase, one trailing dot
  * removed. A name holding any character outside printable ASCII (a raw 0x80+ byte, a soft hyphen,
- * a control character, a space) is not a DNS name: it becomes `invalid:` followed by an escaped
- * form, which host matching never matches and name constraints never permit. Every check reads
- * this form; none re-maps the raw name (no IDNA conversion of certificate names).
+ * a control character, a space), an empty name or an empty label (`.example.com`, `a..b`) is not
+ * a DNS name: it becomes `invalid:` followed by an escaped form, which host matching never matches
+ * and name constraints never permit. In a name-constraint subtree (`inConstraint`) the empty name
+ * is valid (it covers every name); a leading period is still invalid (RFC 5280 §4.2.1.10 allows it
+ * only in URI and email constraints), so such a constraint can never be shown to be met. Every
+ * check reads this form; none re-maps the raw name (no IDNA conversion of certificate names).
  *
  * @example
  * ```ts
  * canonicalDnsSan('Listener.LOCAL.') // 'listener.local'
  * canonicalDnsSan('b\xAAnk.local')  // 'invalid:"b\\u00aank.local"'
+ * canonicalDnsSan('.example.com')   // 'invalid:".example.com"'
  * ```
  */
-export function canonicalDnsSan(raw: string): string {
-  if (!/^[\x21-\x7e]*$/.test(raw)) {
-    const escaped = raw.replace(/[^\x21-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-    return `${INVALID_NAME_PREFIX}"${escaped}"`;
-  }
-  return raw.toLowerCase().replace(/\.$/, '');
+export function canonicalDnsSan(raw: string, inConstraint = false): string {
+  if (!/^[\x21-\x7e]*$/.test(raw)) return invalidMarker(raw);
+  const name = raw.toLowerCase().replace(/\.$/, '');
+  if (name === '' && inConstraint) return name;
+  if (name === '' || name.split('.').some((label) => label === '')) return invalidMarker(raw);
+  return name;
+}
+
+/**
+ * The canonical form of an rfc822Name (an IA5String mailbox, or in a constraint a host or
+ * `.domain`): a SAN holds exactly one `@` with text on both sides, a constraint at most one, and
+ * both are printable ASCII; anything else becomes an `invalid:` marker that never matches and is
+ * never permitted.
+ *
+ * @example
+ * ```ts
+ * canonicalEmail('orders@desk.local')           // 'orders@desk.local'
+ * canonicalEmail('invalid@address@example.com') // 'invalid:"invalid@address@example.com"'
+ * ```
+ */
+export function canonicalEmail(raw: string, inConstraint = false): string {
+  if (!/^[\x21-\x7e]+$/.test(raw)) return invalidMarker(raw);
+  const at = raw.split('@').length - 1;
+  if (inConstraint ? at > 1 : at !== 1 || raw.startsWith('@') || raw.endsWith('@')) return invalidMarker(raw);
+  return raw;
 }
 
 /** True when a SAN value is the marker of an unusable name (see {@link canonicalDnsSan}). @example `isInvalidName('invalid:"x"') // true` */

@@ -65,7 +65,7 @@ function invalidNames(cert: Certificate, index: number, out: TrustFinding[]): vo
   if (bad.length > 0) {
     out.push({
       code: 'MALFORMED', certificateIndex: index,
-      message: `${certLabel(cert)} has subjectAltName entries that are not valid names (${bad.join(', ')}; a dNSName is printable ASCII, an iPAddress 4 or 16 bytes) — reissue it with A-label (punycode) DNS names`,
+      message: `${certLabel(cert)} has subjectAltName entries that are not valid names (${bad.join(', ')}; a dNSName is printable ASCII without empty labels, an rfc822Name one mailbox, an iPAddress 4 or 16 bytes) — reissue it with A-label (punycode) DNS names`,
     });
   }
 }
