@@ -21,7 +21,7 @@ export { hostToSan, hostsToSans, type SubjectAltName } from './cert/host-name.js
 export { hostMatchesSans } from './cert/name-match.js';
 export type { KeyUsageName, PublicKeyInfo } from './cert/algorithms.js';
 export { PrivateKey } from './identity/private-key.js';
-export { KEY_ALGORITHMS, DEFAULT_KEY_ALGORITHM, type KeyAlgorithm } from './identity/key-algorithm.js';
+export { KEY_ALGORITHMS, DEFAULT_KEY_ALGORITHM, type KeyAlgorithm, type PrivateKeyAlgorithm } from './identity/key-algorithm.js';
 export { Identity, isIdentity, type IdentityPem } from './identity/identity.js';
 export { inspectPKCS12, PKCS12_PROFILES, DEFAULT_PKCS12_PROFILE, type PKCS12Inspection, type PKCS12Profile, type DecodePKCS12Options, type EncodePKCS12Options } from './identity/pkcs12/index.js';
 export * from './ca/index.js';

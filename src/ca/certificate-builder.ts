@@ -10,7 +10,7 @@ import { Certificate } from '../cert/certificate.js';
 import { readTlv } from '../internal/der.js';
 import { keyUsageMask } from '../cert/algorithms.js';
 import type { PrivateKey } from '../identity/private-key.js';
-import type { KeyAlgorithm } from '../identity/key-algorithm.js';
+import type { PrivateKeyAlgorithm } from '../identity/key-algorithm.js';
 import type { CertificateProfile } from './certificate-profile.js';
 import type { NameConstraintsSpec } from './name-constraints.js';
 import { encodeNameConstraints } from './name-constraints.js';
@@ -20,7 +20,7 @@ const signAsync = promisify(sign);
 const EKU_OIDS = { serverAuth: asnX509.id_kp_serverAuth, clientAuth: asnX509.id_kp_clientAuth };
 
 /** Signature AlgorithmIdentifier and digest for a signing key. */
-function signatureAlgorithm(algorithm: KeyAlgorithm): { id: asnX509.AlgorithmIdentifier; hash: string | null } {
+function signatureAlgorithm(algorithm: PrivateKeyAlgorithm): { id: asnX509.AlgorithmIdentifier; hash: string | null } {
   const nullParams = new Uint8Array([5, 0]).buffer;
   switch (algorithm) {
     case 'ecdsa-p256': return { id: new asnX509.AlgorithmIdentifier({ algorithm: '1.2.840.10045.4.3.2' }), hash: 'sha256' };

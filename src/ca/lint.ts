@@ -5,6 +5,7 @@
 import { Certificate, type CertificateInput } from '../cert/certificate.js';
 import { hostMatchesSans } from '../cert/name-match.js';
 import { oneOf } from '../internal/options.js';
+import { keyWeakness, STRONG_KEYS } from '../identity/key-strength.js';
 import { MAX_LEAF_VALIDITY_DAYS } from './validity.js';
 
 /** Platforms with rules we check. */
@@ -48,10 +49,10 @@ export function lintCertificate(input: CertificateInput, options: LintOptions = 
 
   const scheme = cert.signatureScheme;
   if (scheme.hash === 'sha1' || scheme.hash === 'md5') add('WEAK_SIGNATURE', 'error', `signature uses ${scheme.name}; every platform requires SHA-256 or stronger`);
-  if ((cert.publicKey.type === 'rsa' || cert.publicKey.type === 'rsa-pss') && (cert.publicKey.bits ?? 0) < 2048) {
-    add('WEAK_RSA_KEY', 'error', `RSA key is ${cert.publicKey.bits} bits; at least 2048 required`);
+  const weakness = keyWeakness(cert.publicKey);
+  if (weakness && cert.publicKey.type !== 'dsa') {
+    add(cert.publicKey.type === 'ec' ? 'WEAK_EC_KEY' : 'WEAK_RSA_KEY', 'error', `the certificate has ${weakness}; expected ${STRONG_KEYS} (localtls refuses to use such a key: WEAK_KEY)`);
   }
-  if (cert.publicKey.type === 'ec' && (cert.publicKey.bits ?? 0) < 256) add('WEAK_EC_KEY', 'error', `EC key on ${cert.publicKey.curve}; P-256 or larger required`);
 
   if (cert.isCA || cert.keyUsage?.includes('keyCertSign')) {
     const bc = cert.extensions.find((e) => e.oid === '2.5.29.19');

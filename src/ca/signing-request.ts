@@ -19,7 +19,7 @@ import { formatIpAddress, parseIpAddress } from '../cert/ip-address.js';
 import { signatureScheme } from '../cert/algorithms.js';
 import { formatName } from '../cert/distinguished-name.js';
 import { PrivateKey } from '../identity/private-key.js';
-import { checkKeyAlgorithm, DEFAULT_KEY_ALGORITHM, type KeyAlgorithm } from '../identity/key-algorithm.js';
+import { checkKeyAlgorithm, DEFAULT_KEY_ALGORITHM, type KeyAlgorithm, type PrivateKeyAlgorithm } from '../identity/key-algorithm.js';
 import { simpleName } from './certificate-builder.js';
 
 const signAsync = promisify(sign);
@@ -45,7 +45,7 @@ export interface SigningRequestOptions {
   privateKey?: PrivateKey;
 }
 
-function signatureFor(algorithm: KeyAlgorithm): { id: asnX509.AlgorithmIdentifier; hash: string | null } {
+function signatureFor(algorithm: PrivateKeyAlgorithm): { id: asnX509.AlgorithmIdentifier; hash: string | null } {
   if (algorithm === 'ed25519') return { id: new asnX509.AlgorithmIdentifier({ algorithm: '1.3.101.112' }), hash: null };
   if (algorithm.startsWith('rsa-')) return { id: new asnX509.AlgorithmIdentifier({ algorithm: '1.2.840.113549.1.1.11', parameters: new Uint8Array([5, 0]).buffer }), hash: 'sha256' };
   const oid = { 'ecdsa-p256': '1.2.840.10045.4.3.2', 'ecdsa-p384': '1.2.840.10045.4.3.3', 'ecdsa-p521': '1.2.840.10045.4.3.4' }[algorithm as 'ecdsa-p256'];

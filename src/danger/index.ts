@@ -5,3 +5,4 @@
  */
 import '../internal/crypto-engine.js';
 export { acceptAnyPeerCertificate_INSECURE, skipHostnameCheck_INSECURE, pinFingerprintOnly_INSECURE } from './verify-hooks.js';
+export { allowWeakKey } from './weak-keys.js';

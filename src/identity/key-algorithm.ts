@@ -5,6 +5,13 @@ import { describe } from '../internal/options.js';
 /** Key algorithms localtls can generate. Default: 'ecdsa-p256'. */
 export type KeyAlgorithm = 'ecdsa-p256' | 'ecdsa-p384' | 'ecdsa-p521' | 'rsa-2048' | 'rsa-3072' | 'rsa-4096' | 'ed25519';
 
+/**
+ * The algorithm of a key read from a file: one localtls generates, or an RSA key of another size
+ * (`rsa-1024`, `rsa-2560`, …). Keys below 2048 bits are read but refused where used (WEAK_KEY;
+ * see key-strength.ts).
+ */
+export type PrivateKeyAlgorithm = KeyAlgorithm | `rsa-${number}`;
+
 /** Every accepted key algorithm name. */
 export const KEY_ALGORITHMS: readonly KeyAlgorithm[] = ['ecdsa-p256', 'ecdsa-p384', 'ecdsa-p521', 'rsa-2048', 'rsa-3072', 'rsa-4096', 'ed25519'];
 
@@ -18,7 +25,7 @@ export function checkKeyAlgorithm(name: string, value: unknown): KeyAlgorithm {
 }
 
 /** WebCrypto import parameters for a private key of this algorithm. */
-export function webCryptoImportParams(algorithm: KeyAlgorithm): { name: string; namedCurve?: string; hash?: string } {
+export function webCryptoImportParams(algorithm: PrivateKeyAlgorithm): { name: string; namedCurve?: string; hash?: string } {
   switch (algorithm) {
     case 'ecdsa-p256': return { name: 'ECDSA', namedCurve: 'P-256' };
     case 'ecdsa-p384': return { name: 'ECDSA', namedCurve: 'P-384' };
@@ -29,7 +36,7 @@ export function webCryptoImportParams(algorithm: KeyAlgorithm): { name: string; 
 }
 
 /** WebCrypto signing parameters (SHA-256; SHA-384 for P-384, SHA-512 for P-521). */
-export function webCryptoSigningParams(algorithm: KeyAlgorithm): { name: string; hash?: string } {
+export function webCryptoSigningParams(algorithm: PrivateKeyAlgorithm): { name: string; hash?: string } {
   switch (algorithm) {
     case 'ecdsa-p256': return { name: 'ECDSA', hash: 'SHA-256' };
     case 'ecdsa-p384': return { name: 'ECDSA', hash: 'SHA-384' };
@@ -40,6 +47,6 @@ export function webCryptoSigningParams(algorithm: KeyAlgorithm): { name: string;
 }
 
 /** True for RSA algorithms (their leaves also get keyEncipherment). */
-export function isRsa(algorithm: KeyAlgorithm): boolean {
+export function isRsa(algorithm: PrivateKeyAlgorithm): boolean {
   return algorithm.startsWith('rsa-');
 }

@@ -12,13 +12,13 @@ import { decodePem, looksLikePem } from '../internal/pem.js';
 import { checkInputSize, DEFAULT_MAX_DER_BYTES } from '../internal/limits.js';
 import { describe } from '../internal/options.js';
 import { Certificate, type CertificateInput } from '../cert/certificate.js';
-import { checkKeyAlgorithm, DEFAULT_KEY_ALGORITHM, webCryptoImportParams, type KeyAlgorithm } from './key-algorithm.js';
+import { checkKeyAlgorithm, DEFAULT_KEY_ALGORITHM, webCryptoImportParams, type KeyAlgorithm, type PrivateKeyAlgorithm } from './key-algorithm.js';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 
 const KEY_LABELS = ['PRIVATE KEY', 'ENCRYPTED PRIVATE KEY', 'EC PRIVATE KEY', 'RSA PRIVATE KEY'];
 
-function algorithmOf(key: KeyObject): KeyAlgorithm {
+function algorithmOf(key: KeyObject): PrivateKeyAlgorithm {
   const type = key.asymmetricKeyType;
   const details = key.asymmetricKeyDetails ?? {};
   if (type === 'ed25519') return 'ed25519';
@@ -28,14 +28,8 @@ function algorithmOf(key: KeyObject): KeyAlgorithm {
     if (details.namedCurve === 'secp521r1') return 'ecdsa-p521';
     throw new IdentityError('UNSUPPORTED_ALGORITHM', `private key: expected an EC key on P-256, P-384 or P-521; found curve ${details.namedCurve ?? 'unknown'}`);
   }
-  if (type === 'rsa') {
-    const bits = details.modulusLength ?? 0;
-    if (bits === 2048) return 'rsa-2048';
-    if (bits === 3072) return 'rsa-3072';
-    if (bits === 4096) return 'rsa-4096';
-    if (bits > 2048) return 'rsa-2048';
-    throw new IdentityError('UNSUPPORTED_ALGORITHM', `private key: expected an RSA key of at least 2048 bits; found ${bits} bits`);
-  }
+  // Any RSA size is read (reading is not using): key-strength.ts refuses weak keys where they are used.
+  if (type === 'rsa') return `rsa-${details.modulusLength ?? 0}`;
   throw new IdentityError('UNSUPPORTED_ALGORITHM', `private key: expected RSA, EC (P-256/384/521) or Ed25519; found ${type ?? 'an unknown type'}`);
 }
 
@@ -52,7 +46,8 @@ function importError(error: unknown, encrypted: boolean, hasPassphrase: boolean)
 }
 
 /**
- * A private key (ECDSA P-256/384/521, RSA 2048+, Ed25519).
+ * A private key (ECDSA P-256/384/521, RSA, Ed25519). RSA keys below 2048 bits are read from files
+ * but refused where they would be used (WEAK_KEY), unless `localtls/danger`'s `allowWeakKey` names them.
  *
  * @example
  * ```ts
@@ -63,7 +58,8 @@ function importError(error: unknown, encrypted: boolean, hasPassphrase: boolean)
  */
 export class PrivateKey {
   /** The algorithm name. */
-  readonly algorithm: KeyAlgorithm;
+  /** The algorithm name: one of {@link KeyAlgorithm}, or `rsa-<bits>` for an RSA key of another size read from a file. */
+  readonly algorithm: PrivateKeyAlgorithm;
   readonly #key: KeyObject;
   #spki: Uint8Array | undefined;
   #pkcs8: Uint8Array | undefined;
@@ -183,7 +179,7 @@ export class PrivateKey {
   }
 
   /** Never serialises key material. */
-  toJSON(): { algorithm: KeyAlgorithm } {
+  toJSON(): { algorithm: PrivateKeyAlgorithm } {
     return { algorithm: this.algorithm };
   }
 

@@ -5,6 +5,7 @@ import { describe, functionOption, integerIn, knownKeys, booleanOption } from '.
 import type { CertificateInput } from '../cert/certificate.js';
 import { canonicalHost } from '../cert/name-match.js';
 import { Identity } from '../identity/identity.js';
+import { requireStrongIdentity } from '../identity/key-strength.js';
 import { resolveAnchors, resolveMinVersion, SessionCache, defaultSessionCache, DEFAULT_VERIFY_TIMEOUT_MS, type TlsVerifyHook, type TlsVersion } from '../tls/index.js';
 import type { Resolver } from './resolve.js';
 import { DEFAULT_MAX_MESSAGE_SIZE } from './framing.js';
@@ -92,7 +93,7 @@ export function alpnOption(name: string, value: unknown): string[] | undefined {
   return [...value];
 }
 
-/** Validates `connect(host, port, options)`. @throws ConfigError INVALID_OPTION / INVALID_HOST */
+/** Validates `connect(host, port, options)`. @throws ConfigError INVALID_OPTION / INVALID_HOST; IdentityError WEAK_KEY (client identity) */
 export function resolveConnectOptions(host: unknown, port: unknown, options: ConnectOptions | undefined): ResolvedConnectOptions {
   if (typeof host !== 'string' || host.length === 0) throw new ConfigError('INVALID_HOST', `connect(host): expected a DNS name or IP address; found ${describe(host)}`);
   const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
@@ -102,6 +103,7 @@ export function resolveConnectOptions(host: unknown, port: unknown, options: Con
   if (typeof o !== 'object' || Array.isArray(o)) throw new ConfigError('INVALID_OPTION', `connect options: expected an object; found ${describe(o)}`);
   knownKeys('connect options', o, KNOWN);
   if (o.identity !== undefined && !(o.identity instanceof Identity)) throw new ConfigError('INVALID_OPTION', `identity: expected an Identity (ca.issue(), Identity.fromPKCS12(), ...); found ${describe(o.identity)}`);
+  if (o.identity !== undefined) requireStrongIdentity(o.identity, 'identity (the client certificate\'s key)');
   if (o.systemRoots !== undefined) booleanOption('systemRoots', o.systemRoots);
   if (o.resumption !== undefined) booleanOption('resumption', o.resumption);
   if (o.sessionCache !== undefined && !(o.sessionCache instanceof SessionCache)) throw new ConfigError('INVALID_OPTION', `sessionCache: expected a SessionCache; found ${describe(o.sessionCache)}`);

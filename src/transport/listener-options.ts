@@ -4,6 +4,7 @@ import { ConfigError } from '../errors.js';
 import { booleanOption, describe, functionOption, integerIn, knownKeys } from '../internal/options.js';
 import type { CertificateInput } from '../cert/certificate.js';
 import { Identity } from '../identity/identity.js';
+import { requireStrongIdentity } from '../identity/key-strength.js';
 import { resolveAnchors, resolveMinVersion, DEFAULT_VERIFY_TIMEOUT_MS, type TlsVerifyHook, type TlsVersion } from '../tls/index.js';
 import { alpnOption } from './connect-options.js';
 import { DEFAULT_MAX_MESSAGE_SIZE } from './framing.js';
@@ -73,11 +74,12 @@ export interface ResolvedListenerOptions {
   advertise: AdvertiseOptions | undefined;
 }
 
-/** Checks an identity option. @example `identityOption('identity', await ca.issue({ hosts: ['a.local'] }))` */
+/** Checks an identity option (an Identity whose key is strong enough to use: WEAK_KEY otherwise). @example `identityOption('identity', await ca.issue({ hosts: ['a.local'] }))` */
 export function identityOption(name: string, value: unknown): Identity {
   if (!(value instanceof Identity)) {
     throw new ConfigError('INVALID_OPTION', `${name}: expected an Identity (from ca.issue(), Identity.fromPKCS12() or an IdentityStore); found ${describe(value)}`);
   }
+  requireStrongIdentity(value, `${name} (the listener's key)`);
   return value;
 }
 

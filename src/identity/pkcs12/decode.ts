@@ -72,16 +72,27 @@ function keyAlgorithmOid(pkcs8: Uint8Array): string {
   return oid(alg.next('algorithm'), 'PrivateKeyInfo privateKeyAlgorithm');
 }
 
-function importKey(pkcs8: Uint8Array, label: string): PrivateKey {
+/**
+ * Reads a key bag's PKCS#8. Its structure must parse (MALFORMED, which becomes BAD_PASSWORD for
+ * decrypted bags); a key whose algorithm localtls cannot use is returned as the error, thrown only
+ * after the file's structure and certificates were checked, so codes say what is really wrong.
+ * Key *strength* is no reason to refuse here: reading is not using (see key-strength.ts).
+ */
+function importKey(pkcs8: Uint8Array, label: string): PrivateKey | IdentityError {
   const algorithm = keyAlgorithmOid(pkcs8);
   if (!ACCEPTED_KEY_OIDS.has(algorithm)) {
-    throw new IdentityError('UNSUPPORTED_ALGORITHM', `PKCS#12: ${label}: expected an RSA, EC or Ed25519 private key; found ${oidName(algorithm)}`, { details: { oid: algorithm } });
+    return new IdentityError('UNSUPPORTED_ALGORITHM', `PKCS#12: ${label}: expected an RSA, EC or Ed25519 private key; found ${oidName(algorithm)}`, { details: { oid: algorithm } });
   }
-  return PrivateKey.fromPKCS8(pkcs8);
+  try {
+    return PrivateKey.fromPKCS8(pkcs8);
+  } catch (error) {
+    if (error instanceof IdentityError && error.code === 'UNSUPPORTED_ALGORITHM') return new IdentityError('UNSUPPORTED_ALGORITHM', `PKCS#12: ${label}: ${error.message}`, { cause: error });
+    throw error;
+  }
 }
 
 interface Opened {
-  keys: { key: PrivateKey; friendlyName: string | undefined; localKeyId: Uint8Array | undefined }[];
+  keys: { key: PrivateKey | IdentityError; friendlyName: string | undefined; localKeyId: Uint8Array | undefined }[];
   certs: { cert: Certificate; friendlyName: string | undefined; localKeyId: Uint8Array | undefined }[];
   encryption: Set<string>;
 }
@@ -143,6 +154,8 @@ async function open(entries: SafeEntry[], password: PasswordCandidate, maxIterat
   return opened;
 }
 
+type UsableKey = Opened['keys'][number] & { key: PrivateKey };
+
 function sameId(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
   return a !== undefined && b !== undefined && bytesEqual(a, b);
 }
@@ -154,11 +167,15 @@ function assemble(opened: Opened, integrity: PKCS12Integrity): DecodedPKCS12 {
     });
   }
   if (opened.certs.length === 0) {
-    throw new IdentityError('NO_CERTIFICATE', `PKCS#12: expected a certificate for the private key; found ${opened.keys.length} key(s) and no certificate`);
+    throw new IdentityError('NO_CERTIFICATE', `PKCS#12: expected a certificate for the private key; found ${opened.keys.length} key(s) and no certificate`, {
+      hint: 'export the file again with its certificate (openssl pkcs12 -export -in cert.pem -inkey key.pem ...)',
+    });
   }
-  let chosen: { key: Opened['keys'][number]; leaf: Opened['certs'][number] } | undefined;
+  const usable = opened.keys.filter((k): k is UsableKey => k.key instanceof PrivateKey);
+  if (usable.length === 0) throw opened.keys[0]!.key as IdentityError;
+  let chosen: { key: UsableKey; leaf: Opened['certs'][number] } | undefined;
   let mismatch: string | undefined;
-  for (const key of opened.keys) {
+  for (const key of usable) {
     const byId = opened.certs.find((c) => sameId(c.localKeyId, key.localKeyId));
     if (byId) {
       if (key.key.matches(byId.cert)) { chosen = { key, leaf: byId }; break; }
@@ -169,7 +186,7 @@ function assemble(opened: Opened, integrity: PKCS12Integrity): DecodedPKCS12 {
     if (byKey) { chosen = { key, leaf: byKey }; break; }
   }
   if (!chosen) {
-    throw new IdentityError('KEY_MISMATCH', `PKCS#12: expected a certificate for the ${opened.keys[0]!.key.algorithm} private key (by localKeyID or public key); found ${mismatch ?? `${opened.certs.length} certificate(s), none carrying its public key`}`);
+    throw new IdentityError('KEY_MISMATCH', `PKCS#12: expected a certificate for the ${usable[0]!.key.algorithm} private key (by localKeyID or public key); found ${mismatch ?? `${opened.certs.length} certificate(s), none carrying its public key`}`);
   }
   const leaf = chosen.leaf.cert;
   const others = opened.certs.filter((c) => c !== chosen!.leaf).map((c) => c.cert);

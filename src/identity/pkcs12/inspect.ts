@@ -7,6 +7,9 @@ import { toHex } from '../../internal/bytes.js';
 import { parsePfx, pkcs12Bytes } from './pfx.js';
 import { PROFILES, type PKCS12Profile } from './profiles.js';
 import { parseAuthenticatedSafe, parseSafeContents, type SafeBag } from './safe-contents.js';
+import { Certificate } from '../../cert/certificate.js';
+import { PrivateKey } from '../private-key.js';
+import { keyWeakness, STRONG_KEYS } from '../key-strength.js';
 
 /** One bag seen without decryption. */
 export interface PKCS12BagInfo {
@@ -18,6 +21,11 @@ export interface PKCS12BagInfo {
   friendlyName: string | undefined;
   /** localKeyID in hex, when present. */
   localKeyId: string | undefined;
+  /**
+   * Why the key of this bag (a certificate's public key, or an unencrypted private key) is too weak
+   * to use, e.g. 'a 1024-bit RSA key'; undefined when strong or not visible without the password.
+   */
+  weakKey: string | undefined;
 }
 
 /** One SafeContents of the file. */
@@ -44,11 +52,20 @@ export interface PKCS12Inspection {
   notes: string[];
 }
 
+/** The weakness of a visible key, if any; a key that does not even load is the decoder's business. */
+function weakness(read: () => string | undefined): string | undefined {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
+}
+
 function bagInfo(bag: SafeBag): PKCS12BagInfo {
-  const common = { friendlyName: bag.friendlyName, localKeyId: bag.localKeyId ? toHex(bag.localKeyId) : undefined };
+  const common = { friendlyName: bag.friendlyName, localKeyId: bag.localKeyId ? toHex(bag.localKeyId) : undefined, weakKey: undefined };
   switch (bag.kind) {
-    case 'cert': return { type: 'certificate', encryption: undefined, iterations: undefined, ...common };
-    case 'key': return { type: 'key', encryption: undefined, iterations: undefined, ...common };
+    case 'cert': return { type: 'certificate', encryption: undefined, iterations: undefined, ...common, weakKey: weakness(() => keyWeakness(Certificate.from(bag.der).publicKey)) };
+    case 'key': return { type: 'key', encryption: undefined, iterations: undefined, ...common, weakKey: weakness(() => keyWeakness(PrivateKey.fromPKCS8(bag.pkcs8).keyObject())) };
     case 'shroudedKey': return { type: 'encrypted key', encryption: bag.scheme.name, iterations: bag.scheme.iterations, ...common };
     default: return { type: bag.type, encryption: undefined, iterations: undefined, ...common };
   }
@@ -56,7 +73,8 @@ function bagInfo(bag: SafeBag): PKCS12BagInfo {
 
 /**
  * Describes a PKCS#12 file without its password: MAC algorithm and iterations, each
- * SafeContents' and visible bag's algorithm, the profile it follows and which platforms read it.
+ * SafeContents' and visible bag's algorithm, the profile it follows, which platforms read it, and
+ * weak keys in bags stored in clear (`weakKey`, and a note).
  *
  * @throws IdentityError MALFORMED (not a PKCS#12 file), INPUT_TOO_LARGE, UNSUPPORTED_ALGORITHM
  *   (public-key integrity or privacy modes)
@@ -111,6 +129,8 @@ function inspect(bytes: Uint8Array): PKCS12Inspection {
   const keyBags = contents.flatMap((c) => c.bags ?? []).filter((b) => b.type === 'key' || b.type === 'encrypted key');
   if (keyBags.some((b) => b.localKeyId === undefined)) notes.push('a key bag has no localKeyID: Apple platforms find no identity in such a file');
   if (keyBags.some((b) => b.type === 'key')) notes.push('the private key is stored unencrypted');
+  const weak = contents.flatMap((c) => c.bags ?? []).find((b) => b.weakKey !== undefined);
+  if (weak) notes.push(`${weak.type === 'certificate' ? 'a certificate carries' : 'the private key is'} ${weak.weakKey}: localtls reads it, but refuses to use it (WEAK_KEY) — expected ${STRONG_KEYS}; re-key the device, or allow it by name with allowWeakKey from localtls/danger`);
 
   let profile: PKCS12Profile | 'other' = 'other';
   for (const spec of Object.values(PROFILES)) {

@@ -8,6 +8,21 @@ PASS=localtls-test
 export LC_ALL=C.UTF-8
 days=3650
 
+# --- weak keys written by other tools (issue 14.6): a 1024-bit RSA device key with its own
+# self-signed certificate (legacy-printer.local). Self-contained: this block also runs alone
+# (sh generate.sh weak) and then rewrites only the rsa1024*.p12 files.
+weak_vectors() {
+  openssl genrsa -out work/rsa1024.key 1024 2>/dev/null
+  openssl req -new -x509 -key work/rsa1024.key -subj "/CN=legacy-printer.local" -days $days -sha256 \
+    -addext subjectAltName=DNS:legacy-printer.local -addext extendedKeyUsage=serverAuth,clientAuth -out work/rsa1024.pem
+  w() { name=$1; shift; openssl pkcs12 -export -inkey work/rsa1024.key -in work/rsa1024.pem -name "vector $name" -passout pass:$PASS "$@" -out $name.p12; }
+  w rsa1024                                   # OpenSSL 3 default algorithms
+  w rsa1024-legacy -legacy                    # OpenSSL 1.x / macOS / NSS algorithms
+  w rsa1024-clear -keypbe NONE -certpbe NONE  # visible without the password: inspectPKCS12 flags the weak key
+  openssl pkcs12 -export -nocerts -inkey work/rsa1024.key -passout pass:$PASS -out rsa1024-nocert.p12   # a key and no certificate: NO_CERTIFICATE
+}
+if [ "${1:-}" = weak ]; then weak_vectors; rm -rf work; echo "weak-key vectors written to $(pwd)"; exit 0; fi
+
 # --- keys and a chain of three: root CA -> intermediate CA -> leaf (listener-name.local)
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out work/root.key 2>/dev/null
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out work/inter.key 2>/dev/null
@@ -80,6 +95,7 @@ export_p12 iter1m ec256 ec256 $P -iter 1000000
 # A file without a key (certificates only) and one with an X25519 key (unsupported key type).
 openssl pkcs12 -export -nokeys -in work/ec256.pem -certfile work/cas.pem $P -out certs-only.p12
 openssl pkcs12 -export -inkey work/x25519.key -in work/x25519.pem -certfile work/cas.pem $P -out x25519.p12
+weak_vectors
 # Reference PEM for comparisons in tests.
 cp work/ec256.pem leaf-ec256.pem
 cp work/inter.pem intermediate.pem
