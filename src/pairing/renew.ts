@@ -9,6 +9,7 @@ import { ConfigError, LocalTlsError } from '../errors.js';
 import { describe, integerIn, knownKeys, nonEmptyString } from '../internal/options.js';
 import type { Certificate } from '../cert/certificate.js';
 import { Identity } from '../identity/identity.js';
+import { KEY_ALGORITHMS, type KeyAlgorithm } from '../identity/key-algorithm.js';
 import { createSigningRequest } from '../ca/index.js';
 import type { IdentityStore } from '../store/index.js';
 import type { TlsVerifyContext } from '../tls/index.js';
@@ -43,7 +44,7 @@ export async function renewIdentity(options: RenewOptions): Promise<Identity> {
   const stepTimeoutMs = integerIn('stepTimeoutMs', options.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS, 100, 600_000);
   const current = options.identity.certificate;
   const hosts = current.subjectAltNames.map((san) => san.value);
-  const request = await createSigningRequest({ hosts: hosts.length > 0 ? hosts : [current.subject.replace(/^CN=/, '')], keyAlgorithm: options.identity.privateKey.algorithm });
+  const request = await createSigningRequest({ hosts: hosts.length > 0 ? hosts : [current.subject.replace(/^CN=/, '')], keyAlgorithm: renewalKeyAlgorithm(options.identity) });
   // The endpoint's names are not checked (it is dialed by whatever address reaches it); its chain must lead to the root.
   const verify = (ctx: TlsVerifyContext) => ctx.evaluate({ kind: 'basicX509' });
   const conn = connect(host, port, {
@@ -198,4 +199,10 @@ export function keepRenewed(options: KeepRenewedOptions): RenewalSchedule {
   if (options.identityStore && options.label === undefined) throw new ConfigError('INVALID_OPTION', 'keepRenewed: identityStore needs the label to replace; found none');
   if (options.renewBefore !== undefined) integerIn('renewBefore', options.renewBefore, 0, 100 * 365 * 86_400_000);
   return new RenewalSchedule(options).start();
+}
+
+/** The renewed key keeps the current one's algorithm when localtls can generate it (a weak or odd-sized RSA key is renewed as the default). */
+function renewalKeyAlgorithm(identity: Identity): KeyAlgorithm | undefined {
+  const algorithm = identity.privateKey.algorithm;
+  return (KEY_ALGORITHMS as readonly string[]).includes(algorithm) ? algorithm as KeyAlgorithm : undefined;
 }

@@ -124,6 +124,8 @@ export class Connection extends EventEmitter {
   #raw: Socket | undefined;
   #phase: FailurePhase = 'connect';
   #presented = false;
+  /** The server sent a CertificateRequest (client side). */
+  #requested = false;
   #queue: PendingWrite[] | undefined;
   #buffer: ReceiveBuffer | undefined;
   #error: LocalTlsError | undefined;
@@ -494,7 +496,7 @@ export class Connection extends EventEmitter {
    */
   #rejectionContext() {
     const ctx = this.#context();
-    if (this.#presented && ctx.phase === 'established' && !this.#ended && this.#received === 0 && Date.now() - this.#readyAt < this.#rejectionWindowMs) {
+    if ((this.#presented || this.#requested) && ctx.phase === 'established' && !this.#ended && this.#received === 0 && Date.now() - this.#readyAt < this.#rejectionWindowMs) {
       return { ...ctx, phase: 'verify' as FailurePhase };
     }
     return ctx;
@@ -506,7 +508,13 @@ export class Connection extends EventEmitter {
   [kEstablish](phase: 'established', info: TlsInfo): void;
   [kEstablish](phase: 'verify' | 'established', info?: TlsInfo): void {
     if (this.#terminal) return;
-    if (phase === 'verify') { this.#phase = 'verify'; return; }
+    if (phase === 'verify') {
+      this.#phase = 'verify';
+      // The server asked for a client certificate (the client learns shared signature algorithms
+      // only from a CertificateRequest): a close right after the handshake may be its refusal.
+      if (!this.#presented) { try { this.#requested = (this.#socket?.getSharedSigalgs().length ?? 0) > 0; } catch { this.#requested = false; } }
+      return;
+    }
     const socket = this.#socket!;
     this.#info = info;
     this.#phase = 'established';
