@@ -69,6 +69,13 @@ export interface Row {
   higherIsBetter?: boolean;
   /** Per-round figures, when the row came from {@link compare} (for --json readers). */
   samples?: { ours: number[]; baseline: number[] };
+  /** Process-bench facts (bench/process): CPU µs per op of each side, resumptions, protocol, pinning. */
+  process?: {
+    pinned: boolean; workload: string; opsPerRound: number; rounds: number;
+    cpuUsPerOp: { raw: { server: number; client: number }; localtls: { server: number; client: number } };
+    resumed: { raw: number; localtls: number };
+    protocol: { raw: string; localtls: string };
+  };
 }
 
 /** A row measured outside `compare` (e.g. latency percentiles or memory), already reduced. */

@@ -16,9 +16,10 @@ import { trustSuite } from './suites/trust.js';
 import { pkcs12Suite } from './suites/pkcs12.js';
 import { transportSuite } from './suites/transport.js';
 import { httpSuite } from './suites/http.js';
+import { transportProcessSuite } from './process/suite.js';
 
 /** Every suite, in the order they run. A new suite is added here. */
-const suites: Suite[] = [caSuite, trustSuite, pkcs12Suite, transportSuite, httpSuite];
+const suites: Suite[] = [caSuite, trustSuite, pkcs12Suite, transportProcessSuite, transportSuite, httpSuite];
 
 const USAGE = `usage: npm run bench -- [--json] [--quick] [suite ...]\nsuites: ${suites.map((s) => s.name).join(', ')}`;
 
@@ -71,6 +72,11 @@ if (json) {
   console.log(`${started.toISOString()} · Node ${machine.node} · ${machine.platform} · ${machine.cpus} CPUs (${machine.cpuModel}) · ${machine.memoryGiB} GiB`);
   console.log('ratio > 1: localtls is better than the baseline (faster, or lower for latencies and memory); medians of interleaved rounds\n');
   console.log(printTable(rows));
+  for (const row of rows.filter((r) => r.process)) {
+    const p = row.process!;
+    const f = (n: number) => Math.round(n).toLocaleString('en');
+    console.log(`CPU µs/op server/client, ${p.workload}: raw ${f(p.cpuUsPerOp.raw.server)}/${f(p.cpuUsPerOp.raw.client)} → localtls ${f(p.cpuUsPerOp.localtls.server)}/${f(p.cpuUsPerOp.localtls.client)}; resumed raw ${p.resumed.raw}, localtls ${p.resumed.localtls}; ${p.protocol.localtls}`);
+  }
   for (const f of failures) console.log(`\nsuite ${f.suite} failed: ${f.error.split('\n')[0]}`);
 }
 // Suites close what they open; exit explicitly so a stray handle cannot keep a finished run alive.

@@ -1,0 +1,31 @@
+/**
+ * The process bench (separate server and client processes) produces every row with both sides
+ * measured, TLS 1.3, and resumed rows really resumed — a structure check on a tiny run, never timed.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { checkProcessReport } from '../../bench/process/check.js';
+
+const RUN = fileURLToPath(new URL('../../bench/run.js', import.meta.url));
+
+test('npm run bench -- --quick --json transport-process: rows present, both sides measured, versions right, resumed rows resumed', { timeout: 170_000 }, async () => {
+  const stdout = await new Promise<string>((resolve, reject) => {
+    execFile(process.execPath, [RUN, '--quick', '--json', 'transport-process'], { timeout: 160_000, maxBuffer: 16 * 1024 * 1024 }, (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out)));
+  });
+  const report = JSON.parse(stdout);
+  assert.deepEqual(checkProcessReport(report), []);
+});
+
+test('the structure check notices a resumed row that did not resume and a side not measured', () => {
+  const side = { server: 1, client: 1 };
+  const row = (workload: string, resumed: number) => ({
+    name: workload, unit: 'hs/s', ours: 1, baseline: 1, baselineName: 'raw', ratio: 1,
+    process: { pinned: false, workload, opsPerRound: 5, rounds: 1, cpuUsPerOp: { raw: side, localtls: { server: 0, client: 1 } }, resumed: { raw: resumed, localtls: resumed }, protocol: { raw: 'TLSv1.3', localtls: 'TLSv1.3' } },
+  });
+  const problems = checkProcessReport({ rows: [row('full', 0), row('resumed', 0)] });
+  assert.ok(problems.includes('row hook missing'));
+  assert.ok(problems.some((p) => p.startsWith('resumed: raw resumed 0')));
+  assert.ok(problems.some((p) => p === 'full: localtls server CPU per op not measured'));
+});
