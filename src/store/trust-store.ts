@@ -219,11 +219,12 @@ export function installedRootsSync(options: { dir?: string; allowInsecurePermiss
   const dir = resolve(options.dir ?? storePaths().trust);
   let info;
   try {
-    info = statSync(dir);
+    // throwIfNoEntry: a missing store is the common case on every connect(); no exception built for it.
+    info = statSync(dir, { throwIfNoEntry: false });
   } catch (cause) {
-    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw ioError(`trust store ${dir}`, 'read it', cause);
   }
+  if (!info) return [];
   if (!options.allowInsecurePermissions) checkStats(dir, info, 'not-writable');
   const cached = syncCache.get(dir);
   if (cached && cached.mtimeMs === info.mtimeMs && cached.ino === info.ino) return cached.certificates;

@@ -3,7 +3,7 @@
  * facts of the TLS session, and can grow without breaking hooks.
  */
 import type { Certificate } from '../cert/certificate.js';
-import { evaluateTrust, type TrustPolicy, type TrustResult, type VerifyContext } from '../trust/index.js';
+import { evaluateTrustSync, type TrustPolicy, type TrustResult, type VerifyContext } from '../trust/index.js';
 import type { ResolvedAnchors } from './anchors.js';
 
 /**
@@ -80,9 +80,24 @@ export function createVerifyContext(facts: VerifyFacts): { context: TlsVerifyCon
     evaluate: async (policy?: TrustPolicy) => {
       const [leaf, ...rest] = facts.peerCertificates;
       if (!leaf) throw new TypeError('evaluate(): the peer presented no certificate (check ctx.peerCertificates.length first)');
-      last = await evaluateTrust([leaf, ...rest], { anchors: [...facts.anchors().certificates], policy: policy ?? facts.defaultPolicy });
+      last = evaluateAgainst(facts.anchors(), [leaf, ...rest], policy ?? facts.defaultPolicy);
       return last;
     },
   });
   return { context, lastResult: () => last };
+}
+
+/**
+ * Evaluates against the caller's own roots first and, only when that does not trust the chain,
+ * against every anchor (own + system roots). A path that is valid to an own root is valid with any
+ * superset of anchors, so the verdict is the same; the gain is that a LAN chain (the common case)
+ * never pays for parsing, hashing and indexing ~140 public roots. An untrusted chain is always
+ * evaluated against the full set, and that is the verdict returned.
+ */
+function evaluateAgainst(anchors: ResolvedAnchors, chain: readonly Certificate[], policy: TrustPolicy): TrustResult {
+  if (anchors.includesSystem && anchors.own.length > 0) {
+    const first = evaluateTrustSync(chain, { anchors: anchors.own, policy });
+    if (first.trusted) return first;
+  }
+  return evaluateTrustSync(chain, { anchors: anchors.certificates, policy });
 }
