@@ -79,8 +79,19 @@ function update(hash: Hash, items: readonly unknown[]): void {
   }
 }
 
-/** The cache key of an evaluation's inputs (inputs are hashed as given: DER, PEM or Certificate). */
+/**
+ * The cache key of an evaluation's inputs (inputs are hashed as given: DER, PEM or Certificate).
+ * The common case — a chain of Certificate objects against a frozen anchor list (what connect()
+ * and the listener pass) — is keyed without hashing: certificates by their SHA-256 fingerprints,
+ * the frozen anchor list by a digest computed once per list object.
+ */
 export function cacheKey(chain: readonly unknown[], intermediates: readonly unknown[], anchors: readonly unknown[], policyKey: string): string {
+  const anchorsDigest = intermediates.length === 0 && Object.isFrozen(anchors) && chain.every((c) => c instanceof Certificate) ? frozenDigest(anchors) : undefined;
+  if (anchorsDigest !== undefined) {
+    let key = 'f';
+    for (const cert of chain as readonly Certificate[]) key += `${cert.fingerprintSha256},`;
+    return `${key}|a|${anchorsDigest}|p|${policyKey}`;
+  }
   const hash = createHash('sha256');
   update(hash, chain);
   hash.update('|i|');
@@ -89,6 +100,27 @@ export function cacheKey(chain: readonly unknown[], intermediates: readonly unkn
   update(hash, anchors);
   hash.update(`|p|${policyKey}`);
   return hash.digest('base64');
+}
+
+/**
+ * Digests of frozen anchor lists of immutable items (Certificate objects, PEM text): such a list
+ * cannot change, so neither can its digest. Undefined for a list holding bytes (changeable in place).
+ */
+const frozenDigests = new WeakMap<readonly unknown[], string | null>();
+
+function frozenDigest(items: readonly unknown[]): string | undefined {
+  let known = frozenDigests.get(items);
+  if (known === undefined) {
+    if (items.every((item) => item instanceof Certificate || typeof item === 'string')) {
+      const hash = createHash('sha256');
+      update(hash, items);
+      known = hash.digest('base64');
+    } else {
+      known = null;
+    }
+    frozenDigests.set(items, known);
+  }
+  return known ?? undefined;
 }
 
 /** The window around `time` in which no certificate's validity changes: [from, until). */
