@@ -77,14 +77,21 @@ export function createVerifyContext(facts: VerifyFacts): { context: TlsVerifyCon
     protocol: facts.protocol,
     alpn: facts.alpn,
     resumed: facts.resumed,
-    evaluate: async (policy?: TrustPolicy) => {
-      const [leaf, ...rest] = facts.peerCertificates;
-      if (!leaf) throw new TypeError('evaluate(): the peer presented no certificate (check ctx.peerCertificates.length first)');
-      last = evaluateAgainst(facts.anchors(), [leaf, ...rest], policy ?? facts.defaultPolicy);
-      return last;
-    },
+    evaluate: async (policy?: TrustPolicy) => (last = evaluatePeer(facts, policy)),
   });
   return { context, lastResult: () => last };
+}
+
+/**
+ * Evaluates the peer's chain against the anchors under `policy` (default: the facts' default
+ * policy), synchronously: what `ctx.evaluate()` and the default verifier run.
+ * @throws TypeError when the peer presented no certificate; ConfigError for a bad policy.
+ * @example `evaluatePeer(facts).trusted`
+ */
+export function evaluatePeer(facts: VerifyFacts, policy?: TrustPolicy): TrustResult {
+  const chain = facts.peerCertificates;
+  if (chain.length === 0) throw new TypeError('evaluate(): the peer presented no certificate (check ctx.peerCertificates.length first)');
+  return evaluateAgainst(facts.anchors(), chain, policy ?? facts.defaultPolicy);
 }
 
 /**

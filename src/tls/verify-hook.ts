@@ -11,7 +11,7 @@
 import { ConnectionError, LocalTlsError, TrustError } from '../errors.js';
 import { canonicalHost } from '../cert/name-match.js';
 import type { TrustResult } from '../trust/index.js';
-import { createVerifyContext, type TlsVerifyHook, type VerifyFacts } from './verify-context.js';
+import { createVerifyContext, evaluatePeer, type TlsVerifyHook, type VerifyFacts } from './verify-context.js';
 import { formatHostPort } from '../internal/host-port.js';
 
 /**
@@ -64,18 +64,20 @@ export type VerifyOutcome = { ok: true; trustResult: TrustResult | undefined } |
  * ```
  */
 export async function verifyPeer(request: VerifyRequest): Promise<VerifyOutcome> {
-  const who = request.side === 'client' ? `the listener at ${formatHostPort(request.host, request.port)}` : `the client at ${formatHostPort(request.host, request.port)}`;
   if (request.peerCertificates.length === 0) {
-    if (request.side === 'client') return fail('CERTIFICATE_VERIFY_FAILED', `${who} presented no certificate${request.resumed ? ' (resumed session without a remembered chain)' : ''}`);
-    if (request.requireCertificate) return fail('CERTIFICATE_VERIFY_FAILED', `${who} presented no client certificate; this listener requires one`, 'issue the device a client certificate (ca.issue({ clientAuth: true, ... })) and pass it as connect(..., { identity })');
+    if (request.side === 'client') return fail('CERTIFICATE_VERIFY_FAILED', `${whoIs(request)} presented no certificate${request.resumed ? ' (resumed session without a remembered chain)' : ''}`);
+    if (request.requireCertificate) return fail('CERTIFICATE_VERIFY_FAILED', `${whoIs(request)} presented no client certificate; this listener requires one`, 'issue the device a client certificate (ca.issue({ clientAuth: true, ... })) and pass it as connect(..., { identity })');
     if (!request.hook) return { ok: true, trustResult: undefined };
   }
-  const { context, lastResult } = createVerifyContext(request);
   if (!request.hook) {
-    const result = await context.evaluate().catch((cause: unknown) => cause);
-    if (!isTrustResult(result)) return fail('VERIFY_HOOK_ERROR', `evaluating ${who}'s certificate failed: ${messageOf(result)}`, undefined, result);
-    return result.trusted ? { ok: true, trustResult: result } : refused(request, who, result, false);
+    // The default verifier: the same evaluation ctx.evaluate() runs, without building a context.
+    let result: TrustResult;
+    try { result = evaluatePeer(request); }
+    catch (cause) { return fail('VERIFY_HOOK_ERROR', `evaluating ${whoIs(request)}'s certificate failed: ${messageOf(cause)}`, undefined, cause); }
+    return result.trusted ? { ok: true, trustResult: result } : refused(request, whoIs(request), result, false);
   }
+  const who = whoIs(request);
+  const { context, lastResult } = createVerifyContext(request);
   const timeoutMs = request.timeoutMs ?? DEFAULT_VERIFY_TIMEOUT_MS;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<typeof TIMEOUT>((resolve) => { timer = setTimeout(resolve, timeoutMs, TIMEOUT); });
@@ -105,6 +107,11 @@ export async function verifyPeer(request: VerifyRequest): Promise<VerifyOutcome>
 }
 
 const TIMEOUT = Symbol('timeout');
+
+/** "the listener at host:port" / "the client at host:port", for messages (built only when needed). */
+function whoIs(request: VerifyRequest): string {
+  return `${request.side === 'client' ? 'the listener' : 'the client'} at ${formatHostPort(request.host, request.port)}`;
+}
 
 function refused(request: VerifyRequest, who: string, result: TrustResult, byHook: boolean): VerifyOutcome {
   const error = result.error;
