@@ -23,6 +23,14 @@ export interface FlowControl {
 /**
  * A reader that reshapes what it receives (async iteration): `map` builds the value the promise
  * resolves with, `failed` is told before the promise rejects. One promise per read, not two.
+ * @example
+ * ```ts
+ * const reader: Reader<IteratorResult<Uint8Array>> = {
+ *   map: (data, isComplete) => (data.length === 0 ? { done: true, value: undefined } : { done: false, value: data }),
+ *   failed: () => {},
+ * };
+ * const next = await buf.read(1, 1 << 20, reader);
+ * ```
  */
 export interface Reader<T> {
   map(data: Uint8Array, isComplete: boolean): T;
