@@ -1,52 +1,122 @@
 /**
  * One side of the process bench (`bench/process/suite.ts` starts it, pinned to a core where taskset
- * exists). argv: role (server|client), impl (raw|localtls), workload (full|resumed|hook), ops, port.
- * Credentials come as PEM in the environment (LT_BENCH_CHAIN, LT_BENCH_KEY, LT_BENCH_CA).
- * A server prints `{"port":N}` and, when stdin closes, `{"cpuUs":N}`. A client prints one JSON line:
- * ops, seconds, cpuUs (user+sys of this process), resumed (how many were resumed), protocol.
+ * exists). argv: role (server|client), impl (raw|localtls), workload, ops, port.
+ * Workloads and what `ops` counts: full | resumed | hook (sequential handshakes), bulk (MiB sent
+ * server→client over one connection), echo (64-byte round trips over one connection), idle (verified
+ * connections held open). Credentials come as PEM in the environment (LT_BENCH_CHAIN, LT_BENCH_KEY,
+ * LT_BENCH_CA).
+ *
+ * Control protocol (JSON lines on stdout, text lines on stdin):
+ * - server: prints `{"port":N}`; on `mark` (gc, then) starts counting CPU and memory from now and
+ *   prints `{"marked":true}`; on `memory` waits until `ops + 1` connections are open (bounded), then
+ *   prints `{"connections","rssDelta","heapDelta"}` (verified connections after the warm-up one,
+ *   bytes since mark, after gc; idle connections are never closed before the process exits); when stdin closes
+ *   prints `{"cpuUs":N}` (user+sys since mark) and exits.
+ * - client: sets up (bulk/echo: one verified connection and, for echo, a warm-up; idle: one warm-up
+ *   connection), prints `{"ready":true}`, waits for `go`, runs the workload, prints one JSON line
+ *   (ops, seconds, cpuUs, resumed, protocol, and per workload bytes / p50Us, p99Us, samples / memory),
+ *   then exits when stdin closes (so idle connections stay open while the server measures).
  */
-import { connect as tlsConnect, createSecureContext, createServer as tlsServer, type TLSSocket } from 'node:tls';
+import { connect as tlsConnect, createSecureContext, createServer as tlsServer, type SecureContext, type TLSSocket } from 'node:tls';
+import { createInterface } from 'node:readline';
 import { Certificate } from '../../src/cert/certificate.js';
 import { Identity } from '../../src/identity/identity.js';
-import { connect, createListener, SessionCache } from '../../src/index.js';
+import { connect, createListener, SessionCache, type Connection } from '../../src/index.js';
 
 const [role, impl, workload, opsText, portText] = process.argv.slice(2) as [string, string, string, string, string];
 const HOST = '127.0.0.1';
+const MiB = 1024 * 1024;
+const CHUNK = Buffer.alloc(64 * 1024, 7);
+const PING = Buffer.alloc(64, 0x65);
+const ECHO_WARMUP = 500;
 const chainPem = process.env.LT_BENCH_CHAIN!;
 const keyPem = process.env.LT_BENCH_KEY!;
 const caPem = process.env.LT_BENCH_CA!;
+const ops = Number(opsText);
 const cpuUs = () => { const u = process.cpuUsage(); return u.user + u.system; };
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+const print = (value: object) => process.stdout.write(`${JSON.stringify(value)}\n`);
+const heap = () => { const m = process.memoryUsage(); return { rss: m.rss, heap: m.heapUsed + m.external }; };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Text lines from the suite on stdin; `onEnd` when it closes. */
+function commands(on: (line: string) => void, onEnd: () => void): void {
+  const rl = createInterface({ input: process.stdin });
+  rl.on('line', on);
+  rl.on('close', onEnd);
+}
 
 async function server(): Promise<void> {
   let port: number;
   let close: () => void;
+  let open = 0;
   if (impl === 'raw') {
-    const s = tlsServer({ cert: chainPem, key: keyPem, minVersion: 'TLSv1.3' }, (socket) => { socket.on('error', () => {}); setImmediate(() => socket.end()); });
+    const s = tlsServer({ cert: chainPem, key: keyPem, minVersion: 'TLSv1.3', noDelay: workload === 'bulk' || workload === 'echo' || workload === 'idle' }, (socket) => {
+      socket.on('error', () => {});
+      if (workload === 'bulk') {
+        socket.once('data', () => {
+          const total = ops * MiB;
+          const go = (sent: number): void => { while (sent < total) { sent += CHUNK.length; if (!socket.write(CHUNK)) { socket.once('drain', () => go(sent)); return; } } };
+          go(0);
+        });
+      } else if (workload === 'echo') socket.on('data', (d: Buffer) => socket.write(d));
+      else if (workload === 'idle') open++;
+      else setImmediate(() => socket.end());
+    });
     s.on('tlsClientError', () => {});
     await new Promise<void>((r) => s.listen(0, HOST, r));
     port = (s.address() as { port: number }).port;
     close = () => s.close();
   } else {
     const listener = createListener({ identity: Identity.fromPEM(chainPem, keyPem), port: 0, host: HOST });
-    listener.on('connection', (conn) => { void conn.send(new Uint8Array(0), { final: true }).catch(() => {}); });
+    listener.on('connection', (conn: Connection) => {
+      if (workload === 'bulk') {
+        void (async () => {
+          await conn.receive({ min: 1 });
+          for (let sent = 0; sent < ops * MiB; sent += CHUNK.length) await conn.send(CHUNK);
+        })().catch(() => {});
+      } else if (workload === 'echo') {
+        void (async () => { for await (const chunk of conn) await conn.send(chunk); })().catch(() => {});
+      } else if (workload === 'idle') open++; // counted, nothing attached: what the library itself holds
+      else void conn.send(new Uint8Array(0), { final: true }).catch(() => {});
+    });
     await listener.ready;
     port = listener.port;
-    close = () => listener.cancel();
+    close = () => listener.cancel({ force: true });
   }
-  const start = cpuUs();
-  process.stdout.write(`${JSON.stringify({ port })}\n`);
-  process.stdin.resume();
-  process.stdin.on('end', () => { process.stdout.write(`${JSON.stringify({ cpuUs: cpuUs() - start })}\n`); close(); process.exit(0); });
+  let start = cpuUs();
+  let base = heap();
+  print({ port });
+  commands((line) => {
+    if (line === 'mark') {
+      gc(); gc();
+      base = heap();
+      start = cpuUs();
+      print({ marked: true });
+    } else if (line === 'memory') {
+      void (async () => {
+        for (let i = 0; i < 200 && open < ops + 1; i++) await sleep(50);
+        await sleep(200);
+        gc(); gc();
+        const now = heap();
+        print({ connections: open - 1, rssDelta: now.rss - base.rss, heapDelta: now.heap - base.heap });
+      })();
+    }
+  }, () => { print({ cpuUs: cpuUs() - start }); close(); process.exit(0); });
 }
 
-async function rawClient(port: number, ops: number): Promise<{ resumed: number; protocol: string }> {
-  const context = createSecureContext({ ca: caPem, minVersion: 'TLSv1.3' });
+/** The raw client: a careful node:tls user (one SecureContext, native `ca` verification with the IP check). */
+function rawConnect(context: SecureContext, session?: Buffer): TLSSocket {
+  return tlsConnect({ host: HOST, port: Number(portText), secureContext: context, servername: undefined, ...(session ? { session } : {}) });
+}
+
+async function rawHandshakes(context: SecureContext): Promise<{ resumed: number; protocol: string }> {
   let session: Buffer | undefined;
   let resumed = 0;
   let protocol = '';
   for (let i = 0; i < ops; i++) {
     await new Promise<void>((resolve, reject) => {
-      const socket: TLSSocket = tlsConnect({ host: HOST, port, secureContext: context, servername: undefined, ...(workload === 'resumed' && session ? { session } : {}) });
+      const socket = rawConnect(context, workload === 'resumed' ? session : undefined);
       socket.on('session', (s: Buffer) => { session = s; });
       socket.once('secureConnect', () => { if (socket.isSessionReused()) resumed++; protocol = socket.getProtocol() ?? ''; });
       socket.on('error', reject);
@@ -57,13 +127,12 @@ async function rawClient(port: number, ops: number): Promise<{ resumed: number; 
   return { resumed, protocol };
 }
 
-async function localtlsClient(port: number, ops: number): Promise<{ resumed: number; protocol: string }> {
-  const trustRoots = [Certificate.fromPEMBundle(caPem)[0]!];
+async function localtlsHandshakes(trustRoots: Certificate[]): Promise<{ resumed: number; protocol: string }> {
   const cache = new SessionCache();
   let resumed = 0;
   let protocol = '';
   for (let i = 0; i < ops; i++) {
-    const conn = connect(HOST, port, {
+    const conn = connect(HOST, Number(portText), {
       trustRoots, sessionCache: workload === 'resumed' ? cache : new SessionCache(),
       ...(workload === 'hook' ? { verify: async (ctx) => (await ctx.evaluate({ kind: 'basicX509' })).trusted } : {}),
     });
@@ -76,15 +145,125 @@ async function localtlsClient(port: number, ops: number): Promise<{ resumed: num
   return { resumed, protocol };
 }
 
+/** A verified raw connection with a byte counter and "wait until n bytes have arrived". */
+async function rawStream(context: SecureContext) {
+  const socket = rawConnect(context);
+  socket.setNoDelay(true);
+  await new Promise<void>((resolve, reject) => { socket.once('secureConnect', resolve); socket.once('error', reject); });
+  let received = 0;
+  let target = 0;
+  let waiter: (() => void) | undefined;
+  socket.on('data', (d: Buffer) => { received += d.length; if (waiter && received >= target) { const w = waiter; waiter = undefined; w(); } });
+  const until = (n: number) => new Promise<void>((r) => { target = n; if (received >= n) r(); else waiter = r; });
+  return { socket, protocol: socket.getProtocol() ?? '', resumed: socket.isSessionReused(), received: () => received, until };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+type Result = Record<string, unknown> & { resumed: number; protocol: string };
+type Step = { setup(): Promise<void>; run(): Promise<Result> };
+
+function rawSteps(): Step {
+  const context = createSecureContext({ ca: caPem, minVersion: 'TLSv1.3' });
+  let s: Awaited<ReturnType<typeof rawStream>>;
+  const kept: TLSSocket[] = [];
+  if (workload === 'bulk') {
+    return {
+      setup: async () => { s = await rawStream(context); },
+      run: async () => { const start = s.received(); s.socket.write('d'); await s.until(start + ops * MiB); return { bytes: s.received() - start, resumed: s.resumed ? 1 : 0, protocol: s.protocol }; },
+    };
+  }
+  if (workload === 'echo') {
+    const trip = async () => { const start = s.received(); s.socket.write(PING); await s.until(start + PING.length); };
+    return {
+      setup: async () => { s = await rawStream(context); for (let i = 0; i < ECHO_WARMUP; i++) await trip(); },
+      run: async () => echoRun(trip, s.resumed, s.protocol),
+    };
+  }
+  if (workload === 'idle') {
+    const open = () => new Promise<TLSSocket>((resolve, reject) => { const socket = rawConnect(context); socket.setNoDelay(true); socket.once('secureConnect', () => resolve(socket)); socket.once('error', reject); });
+    return {
+      setup: async () => { kept.push(await open()); },
+      run: async () => idleRun(async () => { const socket = await open(); kept.push(socket); return { resumed: socket.isSessionReused(), protocol: socket.getProtocol() ?? '' }; }),
+    };
+  }
+  return { setup: async () => {}, run: () => rawHandshakes(context) };
+}
+
+function localtlsSteps(): Step {
+  const trustRoots = [Certificate.fromPEMBundle(caPem)[0]!];
+  let conn: Connection;
+  const kept: Connection[] = [];
+  // Full handshakes, like the raw side (no session passed): these rows measure the connection, not resumption.
+  const ready = async () => { const c = connect(HOST, Number(portText), { trustRoots, resumption: false }); await c.ready; return c; };
+  if (workload === 'bulk') {
+    return {
+      setup: async () => { conn = await ready(); },
+      run: async () => {
+        await conn.send('d');
+        let bytes = 0;
+        const total = ops * MiB;
+        // The way a user reads a stream: async iteration over the chunks as they come.
+        for await (const chunk of conn) { bytes += chunk.length; if (bytes >= total) break; }
+        return { bytes, resumed: conn.tls?.resumed ? 1 : 0, protocol: conn.tls?.protocol ?? '' };
+      },
+    };
+  }
+  if (workload === 'echo') {
+    const trip = async () => { await conn.send(PING); await conn.receive({ min: PING.length, max: PING.length }); };
+    return {
+      setup: async () => { conn = await ready(); for (let i = 0; i < ECHO_WARMUP; i++) await trip(); },
+      run: async () => echoRun(trip, conn.tls?.resumed === true, conn.tls?.protocol ?? ''),
+    };
+  }
+  if (workload === 'idle') {
+    return {
+      setup: async () => { kept.push(await ready()); },
+      run: async () => idleRun(async () => { const c = await ready(); kept.push(c); return { resumed: c.tls?.resumed === true, protocol: c.tls?.protocol ?? '' }; }),
+    };
+  }
+  return { setup: async () => {}, run: () => localtlsHandshakes(trustRoots) };
+}
+
+async function echoRun(trip: () => Promise<void>, resumed: boolean, protocol: string): Promise<Result> {
+  const samples: number[] = [];
+  for (let i = 0; i < ops; i++) {
+    const t = process.hrtime.bigint();
+    await trip();
+    samples.push(Number(process.hrtime.bigint() - t) / 1000);
+  }
+  samples.sort((a, b) => a - b);
+  return { samples: samples.length, p50Us: percentile(samples, 50), p99Us: percentile(samples, 99), resumed: resumed ? 1 : 0, protocol };
+}
+
+/** Opens `ops` connections one after the other and keeps them; the client's own memory growth too. */
+async function idleRun(open: () => Promise<{ resumed: boolean; protocol: string }>): Promise<Result> {
+  gc(); gc();
+  const before = heap();
+  let resumed = 0;
+  let protocol = '';
+  for (let i = 0; i < ops; i++) { const r = await open(); if (r.resumed) resumed++; protocol = r.protocol; }
+  await sleep(200);
+  gc(); gc();
+  const after = heap();
+  return { connections: ops, clientRssDelta: after.rss - before.rss, clientHeapDelta: after.heap - before.heap, resumed, protocol };
+}
+
 async function client(): Promise<void> {
-  const ops = Number(opsText);
-  const port = Number(portText);
+  const steps = impl === 'raw' ? rawSteps() : localtlsSteps();
+  await steps.setup();
+  let go!: () => void;
+  const started = new Promise<void>((r) => { go = r; });
+  commands((line) => { if (line === 'go') go(); }, () => process.exit(0));
+  print({ ready: true });
+  await started;
   const start = cpuUs();
   const t0 = process.hrtime.bigint();
-  const { resumed, protocol } = impl === 'raw' ? await rawClient(port, ops) : await localtlsClient(port, ops);
+  const result = await steps.run();
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  process.stdout.write(`${JSON.stringify({ ops, seconds, cpuUs: cpuUs() - start, resumed, protocol })}\n`);
-  process.exit(0);
+  print({ ops, seconds, cpuUs: cpuUs() - start, ...result });
 }
 
 await (role === 'server' ? server() : client());

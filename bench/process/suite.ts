@@ -1,11 +1,23 @@
 /**
  * Transport measured the way a deployment runs it: server and client are separate child processes
  * (pinned with `taskset -c 0` / `-c 1` where taskset exists), raw node:tls and localtls back to back,
- * order flipping each round, medians of same-round ratios; CPU per operation (user+sys) of each side.
+ * order flipping each round, medians of same-round ratios; CPU per operation (user+sys) of each side,
+ * counted from the moment the client's setup (connection, warm-up) is done.
  * Raw baseline: one SecureContext per process, native `ca` verification with the hostname (IP) check,
- * resumption by passing the last `session` by hand.
+ * resumption by passing the last `session` by hand; `noDelay` on the long-lived connections (as
+ * localtls sets it); socket.write / 'data'.
+ *
+ * Rows: full, resumed, hook (sequential handshakes); bulk (256 MiB server→client over one
+ * connection, 64 MiB in --quick); echo-p50 and echo-p99 (64-byte round trips over one established
+ * connection, after a warm-up); idle-rss and idle-heap (server memory growth per 1,000 idle verified
+ * connections, measured after gc; lower is better, ratio raw/ours).
+ *
+ * Environment (for profiling and partial runs, never needed otherwise): `LT_BENCH_WORKLOADS` =
+ * comma list of child workloads to run (full,resumed,hook,bulk,echo,idle); `LT_BENCH_CLIENT_FLAGS` /
+ * `LT_BENCH_SERVER_FLAGS` = extra node flags for the client / server children (e.g. `--cpu-prof`).
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { once as onceEvent } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { CertificateAuthority } from '../../src/ca/index.js';
@@ -13,62 +25,141 @@ import { isQuick, type Row, type Suite } from '../harness.js';
 
 const CHILD = fileURLToPath(new URL('./child.js', import.meta.url));
 const PINNED = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+const PIN_LABEL = PINNED ? ', pinned taskset -c 0/-c 1' : ', not pinned (no taskset)';
+const BASELINE = 'raw node:tls (one context, ca, session by hand)';
+const MiB = 1024 * 1024;
 
-interface Side { ops: number; seconds: number; cpuUs: number; resumed: number; protocol: string }
-interface Run { rate: number; serverCpuUsPerOp: number; clientCpuUsPerOp: number; resumed: number; ops: number; protocol: string }
+interface Run {
+  /** The row figure of this run, by metric (rate, p50, p99, rss, heap). */
+  figure: Record<string, number>;
+  serverCpuUsPerOp: number;
+  clientCpuUsPerOp: number;
+  resumed: number;
+  protocol: string;
+  detail: Record<string, number>;
+}
 
-function start(core: number, args: string[], env: NodeJS.ProcessEnv) {
+function flags(name: string): string[] {
+  return (process.env[name] ?? '').split(' ').filter((f) => f.length > 0);
+}
+
+function start(core: number, args: string[], env: NodeJS.ProcessEnv, extra: string[]) {
+  const node = ['--expose-gc', ...extra, CHILD, ...args];
   const cmd = PINNED ? 'taskset' : process.execPath;
-  const argv = PINNED ? ['-c', String(core), process.execPath, CHILD, ...args] : [CHILD, ...args];
+  const argv = PINNED ? ['-c', String(core), process.execPath, ...node] : node;
   const child = spawn(cmd, argv, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
-  const next = async () => JSON.parse((await lines.next()).value as string) as Record<string, unknown>;
-  return { child, next };
+  const next = async () => {
+    const line = await lines.next();
+    if (line.done) throw new Error(`bench child ${args.slice(0, 3).join(' ')} ended without answering`);
+    return JSON.parse(line.value as string) as Record<string, number | string>;
+  };
+  const say = (text: string) => child.stdin!.write(`${text}\n`);
+  return { child, next, say };
 }
 
 async function once(impl: 'raw' | 'localtls', workload: string, ops: number, env: NodeJS.ProcessEnv): Promise<Run> {
-  const server = start(0, ['server', impl, workload, '0', '0'], env);
-  const { port } = await server.next() as { port: number };
-  const client = start(1, ['client', impl, workload, String(ops), String(port)], env);
-  const c = await client.next() as unknown as Side;
-  server.child.stdin!.end();
-  const { cpuUs } = await server.next() as { cpuUs: number };
-  return { rate: c.ops / c.seconds, serverCpuUsPerOp: cpuUs / c.ops, clientCpuUsPerOp: c.cpuUs / c.ops, resumed: c.resumed, ops: c.ops, protocol: c.protocol };
+  const server = start(0, ['server', impl, workload, String(ops), '0'], env, flags('LT_BENCH_SERVER_FLAGS'));
+  try {
+    const { port } = await server.next() as { port: number };
+    const client = start(1, ['client', impl, workload, String(ops), String(port)], env, flags('LT_BENCH_CLIENT_FLAGS'));
+    try {
+      await client.next(); // {"ready":true}: connected (and warmed up) where the workload needs it
+      server.say('mark');
+      await server.next();
+      client.say('go');
+      const c = await client.next() as Record<string, number> & { protocol: string };
+      let memory: Record<string, number> = {};
+      if (workload === 'idle') { server.say('memory'); memory = await server.next() as Record<string, number>; }
+      server.child.stdin!.end();
+      const { cpuUs } = await server.next() as { cpuUs: number };
+      const detail: Record<string, number> = {};
+      for (const [k, v] of Object.entries({ ...c, ...memory })) if (typeof v === 'number' && !['cpuUs', 'resumed'].includes(k)) detail[k] = v;
+      const figure: Record<string, number> = {};
+      if (workload === 'bulk') figure.rate = c.bytes! / MiB / c.seconds!;
+      else if (workload === 'echo') { figure.p50 = c.p50Us!; figure.p99 = c.p99Us!; }
+      else if (workload === 'idle') { figure.rss = (memory.rssDelta! / memory.connections!) * 1000 / MiB; figure.heap = (memory.heapDelta! / memory.connections!) * 1000 / MiB; }
+      else figure.rate = c.ops! / c.seconds!;
+      return { figure, serverCpuUsPerOp: cpuUs / c.ops!, clientCpuUsPerOp: c.cpuUs! / c.ops!, resumed: c.resumed!, protocol: c.protocol, detail };
+    } finally {
+      client.child.stdin!.end();
+      if (client.child.exitCode === null) await onceEvent(client.child, 'exit');
+    }
+  } finally {
+    if (server.child.exitCode === null) { server.child.stdin!.end(); await onceEvent(server.child, 'exit'); }
+  }
 }
 
 const median = (v: number[]) => { const s = [...v].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2; };
 
-/** Rows of the process bench (full, resumed, verify hook); `Row.process` holds CPU per op of each side. */
+interface Workload {
+  /** The child's workload; `raw` is what the baseline runs (the hook row compares against raw full). */
+  child: string;
+  raw: string;
+  ops: number;
+  opUnit: string;
+  /** One row per metric: row id, metric of Run.figure, name, unit, higher is better. */
+  rows: { id: string; metric: string; name: string; unit: string; higherIsBetter: boolean }[];
+}
+
+function workloads(): Workload[] {
+  const q = isQuick();
+  const hs = q ? 5 : 400;
+  const all: Workload[] = [
+    { child: 'full', raw: 'full', ops: hs, opUnit: 'handshake', rows: [{ id: 'full', metric: 'rate', name: 'full TLS 1.3 P-256 handshakes, sequential (separate processes)', unit: 'hs/s', higherIsBetter: true }] },
+    { child: 'resumed', raw: 'resumed', ops: hs, opUnit: 'handshake', rows: [{ id: 'resumed', metric: 'rate', name: 'resumed TLS 1.3 handshakes, sequential (separate processes)', unit: 'hs/s', higherIsBetter: true }] },
+    { child: 'hook', raw: 'full', ops: hs, opUnit: 'handshake', rows: [{ id: 'hook', metric: 'rate', name: 'full handshake + verify hook ctx.evaluate(basicX509) vs raw full (separate processes)', unit: 'hs/s', higherIsBetter: true }] },
+    { child: 'bulk', raw: 'bulk', ops: q ? 64 : 256, opUnit: 'MiB', rows: [{ id: 'bulk', metric: 'rate', name: `bulk ${q ? 64 : 256} MiB server→client, one connection (separate processes)`, unit: 'MiB/s', higherIsBetter: true }] },
+    {
+      child: 'echo', raw: 'echo', ops: q ? 200 : 5000, opUnit: 'round trip', rows: [
+        { id: 'echo-p50', metric: 'p50', name: '64-byte echo round trip p50, one connection (separate processes)', unit: 'µs', higherIsBetter: false },
+        { id: 'echo-p99', metric: 'p99', name: '64-byte echo round trip p99, one connection (separate processes)', unit: 'µs', higherIsBetter: false },
+      ],
+    },
+    {
+      child: 'idle', raw: 'idle', ops: q ? 50 : 1000, opUnit: 'connection', rows: [
+        { id: 'idle-rss', metric: 'rss', name: 'server RSS growth per 1,000 idle verified connections (separate processes)', unit: 'MiB', higherIsBetter: false },
+        { id: 'idle-heap', metric: 'heap', name: 'server heap+external growth per 1,000 idle verified connections (separate processes)', unit: 'MiB', higherIsBetter: false },
+      ],
+    },
+  ];
+  const only = (process.env.LT_BENCH_WORKLOADS ?? '').split(',').filter((w) => w.length > 0);
+  return only.length > 0 ? all.filter((w) => only.includes(w.child)) : all;
+}
+
+/** Rows of the process bench; `Row.process` holds CPU per op of each side and per-workload facts. */
 export async function processRows(): Promise<Row[]> {
   const ca = await CertificateAuthority.create({ commonName: 'Bench CA' });
   const identity = await ca.issue({ hosts: ['listener-name.local', '127.0.0.1'] });
   const tls = identity.tlsOptions() as { cert: string | Buffer; key: string | Buffer };
   const env = { LT_BENCH_CHAIN: String(tls.cert), LT_BENCH_KEY: String(tls.key), LT_BENCH_CA: ca.certificate.toPEM() };
-  const ops = isQuick() ? 5 : 400;
   const rounds = isQuick() ? 1 : 3;
   const rows: Row[] = [];
-  const workloads = [['full', 'full TLS 1.3 P-256 handshakes, sequential (separate processes)'], ['resumed', 'resumed TLS 1.3 handshakes, sequential (separate processes)'], ['hook', 'full handshake + verify hook ctx.evaluate(basicX509) vs raw full (separate processes)']] as const;
-  for (const [workload, name] of workloads) {
+  for (const w of workloads()) {
     const raw: Run[] = [];
     const ours: Run[] = [];
     for (let r = 0; r < rounds; r++) {
-      const rawWorkload = workload === 'hook' ? 'full' : workload;
-      if (r % 2 === 0) { raw.push(await once('raw', rawWorkload, ops, env)); ours.push(await once('localtls', workload, ops, env)); }
-      else { ours.push(await once('localtls', workload, ops, env)); raw.push(await once('raw', rawWorkload, ops, env)); }
+      if (r % 2 === 0) { raw.push(await once('raw', w.raw, w.ops, env)); ours.push(await once('localtls', w.child, w.ops, env)); }
+      else { ours.push(await once('localtls', w.child, w.ops, env)); raw.push(await once('raw', w.raw, w.ops, env)); }
     }
-    const ratio = median(ours.map((o, i) => o.rate / raw[i]!.rate));
     const cpu = (runs: Run[]) => ({ server: median(runs.map((x) => x.serverCpuUsPerOp)), client: median(runs.map((x) => x.clientCpuUsPerOp)) });
-    rows.push({
-      name: `${name}${PINNED ? ', pinned taskset -c 0/-c 1' : ', not pinned (no taskset)'}`, unit: 'hs/s',
-      ours: median(ours.map((o) => o.rate)), baseline: median(raw.map((o) => o.rate)), baselineName: 'raw node:tls (one context, ca, session by hand)',
-      ratio, higherIsBetter: true, samples: { ours: ours.map((o) => o.rate), baseline: raw.map((o) => o.rate) },
-      process: {
-        pinned: PINNED, workload, opsPerRound: ops, rounds,
-        cpuUsPerOp: { raw: cpu(raw), localtls: cpu(ours) },
-        resumed: { raw: raw.reduce((n, x) => n + x.resumed, 0), localtls: ours.reduce((n, x) => n + x.resumed, 0) },
-        protocol: { raw: raw[0]!.protocol, localtls: ours[0]!.protocol },
-      },
-    });
+    const detail = (runs: Run[]) => Object.fromEntries(Object.keys(runs[0]!.detail).map((k) => [k, median(runs.map((x) => x.detail[k]!))]));
+    for (const row of w.rows) {
+      const o = ours.map((x) => x.figure[row.metric]!);
+      const b = raw.map((x) => x.figure[row.metric]!);
+      rows.push({
+        name: `${row.name}${PIN_LABEL}`, unit: row.unit, ours: median(o), baseline: median(b), baselineName: BASELINE,
+        ratio: median(o.map((x, i) => (row.higherIsBetter ? x / b[i]! : b[i]! / x))), higherIsBetter: row.higherIsBetter,
+        samples: { ours: o, baseline: b },
+        process: {
+          pinned: PINNED, workload: row.id, opsPerRound: w.ops, rounds, opUnit: w.opUnit,
+          cpuUsPerOp: { raw: cpu(raw), localtls: cpu(ours) },
+          resumed: { raw: raw.reduce((n, x) => n + x.resumed, 0), localtls: ours.reduce((n, x) => n + x.resumed, 0) },
+          protocol: { raw: raw[0]!.protocol, localtls: ours[0]!.protocol },
+          detail: { raw: detail(raw), localtls: detail(ours) },
+        },
+      });
+    }
   }
   return rows;
 }

@@ -12,7 +12,7 @@ import { ConnectionError, ConfigError, LocalTlsError } from '../errors.js';
 import { describe, integerIn } from '../internal/options.js';
 import { CONNECTION_TRANSITIONS, canTransition, type ConnectionState } from './state.js';
 import { mapSocketError, prematureClose, type FailurePhase } from './error-map.js';
-import { ReceiveBuffer, type Received } from './receive-buffer.js';
+import { ReceiveBuffer, type Reader, type Received } from './receive-buffer.js';
 import type { TlsInfo } from './tls-info.js';
 import { encodeMessage, MessageDecoder, type Message } from './framing.js';
 import { formatHostPort } from '../internal/host-port.js';
@@ -270,22 +270,27 @@ export class Connection extends EventEmitter {
    * @example `for await (const chunk of conn) console.log(chunk.length)`
    */
   [Symbol.asyncIterator](): AsyncIterableIterator<Uint8Array> {
-    // A plain iterator rather than an async generator: one promise per chunk instead of the
-    // generator's several (this is the request/response hot path).
+    // A plain iterator rather than an async generator, and the buffer builds the iterator result
+    // itself: one promise per chunk (this is the bulk and request/response hot path).
     this.#claimReader('async iteration');
     let finished = false;
     const finish = (): IteratorResult<Uint8Array> => {
       if (!finished) { finished = true; this.#iterating = false; }
       return { done: true, value: undefined };
     };
+    const reader: Reader<IteratorResult<Uint8Array>> = {
+      map: (data, isComplete) => {
+        if (data.length === 0) return finish();
+        if (isComplete) finish();
+        return { done: false, value: data };
+      },
+      failed: () => { finish(); },
+    };
     const iterator: AsyncIterableIterator<Uint8Array> = {
       next: (): Promise<IteratorResult<Uint8Array>> => {
         if (finished) return Promise.resolve(finish());
-        return this.#receive(1, CHUNK_MAX).then(({ data, isComplete }) => {
-          if (data.length === 0) return finish();
-          if (isComplete) finish();
-          return { done: false, value: data };
-        }, (error: unknown) => { finish(); throw error; });
+        if (this.#phase === 'established') return this.#rx().read(1, CHUNK_MAX, reader);
+        return this.ready.then(() => this.#rx().read(1, CHUNK_MAX, reader), (error: unknown) => { finish(); throw error; });
       },
       return: (): Promise<IteratorResult<Uint8Array>> => Promise.resolve(finish()),
       [Symbol.asyncIterator]: () => iterator,
