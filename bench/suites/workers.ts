@@ -28,7 +28,7 @@ function cpuUsOf(pid: number): number {
   } catch { return Number.NaN; }
 }
 
-interface Run { rate: number; serverCpuUsPerOp: number; clientCpuUsPerOp: number; failures: number; protocol: string }
+interface Run { rate: number; serverCpuUsPerOp: number; clientCpuUsPerOp: number; failures: number; protocol: string; busiestShare: number }
 
 async function run(workers: number, identity: Parameters<typeof createListener>[0]['identity'], caPem: string, ops: number): Promise<Run> {
   const listener = createListener({ identity, port: 0, host: '127.0.0.1', workers, worker: HANDLER, minVersion: 'TLSv1.3' });
@@ -39,8 +39,9 @@ async function run(workers: number, identity: Parameters<typeof createListener>[
     const child = spawn(process.execPath, [LOAD, String(listener.port), String(ops), String(INFLIGHT)], { env: { ...process.env, LT_BENCH_CA: caPem }, stdio: ['ignore', 'pipe', 'inherit'] });
     const line = await createInterface({ input: child.stdout! })[Symbol.asyncIterator]().next();
     const c = JSON.parse(line.value as string) as { ops: number; seconds: number; cpuUs: number; failures: number; protocol: string };
-    const serverCpu = pids.map(cpuUsOf).reduce((sum, after, i) => sum + after - before[i]!, 0);
-    return { rate: c.ops / c.seconds, serverCpuUsPerOp: serverCpu / c.ops, clientCpuUsPerOp: c.cpuUs / c.ops, failures: c.failures, protocol: c.protocol };
+    const perWorker = pids.map((pid, i) => cpuUsOf(pid) - before[i]!);
+    const serverCpu = perWorker.reduce((sum, x) => sum + x, 0);
+    return { rate: c.ops / c.seconds, serverCpuUsPerOp: serverCpu / c.ops, clientCpuUsPerOp: c.cpuUs / c.ops, failures: c.failures, protocol: c.protocol, busiestShare: Math.max(...perWorker) / serverCpu };
   } finally {
     await listener.close({ force: true });
   }
@@ -65,9 +66,10 @@ async function rows(): Promise<Row[]> {
       else { two.push(await run(2, identity, caPem, ops)); one.push(await run(1, identity, caPem, ops)); }
     }
     const failures = [...one, ...two].reduce((n, x) => n + x.failures, 0);
+    const share = Math.round(100 * median(two.map((x) => x.busiestShare)));
     const cpu = (runs: Run[]) => `${us(median(runs.map((x) => x.serverCpuUsPerOp)))}/${us(median(runs.map((x) => x.clientCpuUsPerOp)))}`;
     out.push({
-      name: `full ${one[0]!.protocol || 'TLS 1.3'} ${label} handshakes, ${INFLIGHT} in flight, workers: 2 vs 1 (client: separate node:tls process; CPU µs/hs server/client 1 → 2 workers: ${cpu(one)} → ${cpu(two)}; target ≥ 1.6×${failures ? `; ${failures} failed` : ''})`,
+      name: `full ${one[0]!.protocol || 'TLS 1.3'} ${label} handshakes, ${INFLIGHT} in flight, workers: 2 vs 1 (client: separate node:tls process; CPU µs/hs server/client 1 → 2 workers: ${cpu(one)} → ${cpu(two)}; busiest of 2 workers did ${Number.isFinite(share) ? `${share}%` : 'n/a'} of the server CPU; target ≥ 1.6×${failures ? `; ${failures} failed` : ''})`,
       unit: 'hs/s', ours: median(two.map((x) => x.rate)), baseline: median(one.map((x) => x.rate)), baselineName: 'workers: 1 (same run)',
       ratio: median(two.map((x, i) => x.rate / one[i]!.rate)), higherIsBetter: true, samples: { ours: two.map((x) => x.rate), baseline: one.map((x) => x.rate) },
     });
