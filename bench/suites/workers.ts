@@ -10,6 +10,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { CertificateAuthority } from '../../src/ca/index.js';
 import type { KeyAlgorithm } from '../../src/identity/key-algorithm.js';
@@ -56,6 +57,7 @@ async function rows(): Promise<Row[]> {
   const out: Row[] = [];
   const workloads: [KeyAlgorithm, string, number][] = [['ecdsa-p256', 'P-256', 3000], ['rsa-4096', 'RSA-4096', 600]];
   for (const [keyAlgorithm, label, fullOps] of workloads) {
+    const load = loadavg()[0]!.toFixed(1);
     const identity = await ca.issue({ hosts: ['127.0.0.1'], keyAlgorithm });
     const ops = isQuick() ? 40 : fullOps;
     const rounds = isQuick() ? 1 : 3;
@@ -69,7 +71,7 @@ async function rows(): Promise<Row[]> {
     const share = Math.round(100 * median(two.map((x) => x.busiestShare)));
     const cpu = (runs: Run[]) => `${us(median(runs.map((x) => x.serverCpuUsPerOp)))}/${us(median(runs.map((x) => x.clientCpuUsPerOp)))}`;
     out.push({
-      name: `full ${one[0]!.protocol || 'TLS 1.3'} ${label} handshakes, ${INFLIGHT} in flight, workers: 2 vs 1 (client: separate node:tls process; CPU µs/hs server/client 1 → 2 workers: ${cpu(one)} → ${cpu(two)}; busiest of 2 workers did ${Number.isFinite(share) ? `${share}%` : 'n/a'} of the server CPU; target ≥ 1.6×${failures ? `; ${failures} failed` : ''})`,
+      name: `full ${one[0]!.protocol || 'TLS 1.3'} ${label} handshakes, ${INFLIGHT} in flight, workers: 2 vs 1 (client: separate node:tls process; CPU µs/hs server/client 1 → 2 workers: ${cpu(one)} → ${cpu(two)}; busiest of 2 workers did ${Number.isFinite(share) ? `${share}%` : 'n/a'} of the server CPU; 1-min load average ${load} at start (other processes share the cores); target ≥ 1.6×${failures ? `; ${failures} failed` : ''})`,
       unit: 'hs/s', ours: median(two.map((x) => x.rate)), baseline: median(one.map((x) => x.rate)), baselineName: 'workers: 1 (same run)',
       ratio: median(two.map((x, i) => x.rate / one[i]!.rate)), higherIsBetter: true, samples: { ours: two.map((x) => x.rate), baseline: one.map((x) => x.rate) },
     });
