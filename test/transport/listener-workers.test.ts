@@ -7,6 +7,7 @@ import { fixtures, freshCache } from './fixtures.js';
 import type { SessionCache } from '../../src/tls/session-cache.js';
 
 const ECHO = new URL('./fixtures/echo-worker.js', import.meta.url);
+const VERIFY = new URL('./fixtures/verify-worker.js', import.meta.url);
 const NO_HANDLER = new URL('./fixtures/no-handler-worker.js', import.meta.url);
 const HOST = '127.0.0.1';
 
@@ -90,6 +91,24 @@ test('mutual TLS: client certificates are verified in the workers; a stranger is
     const noCert = connect(HOST, listener.port, { trustRoots: [ca.certificate], sessionCache: freshCache() });
     await assert.rejects((async () => { await noCert.ready; await noCert.receive({ min: 1 }); })());
     noCert.cancel();
+  } finally {
+    await closed(listener);
+  }
+});
+
+test('a verify hook exported by the worker module decides in the worker', async () => {
+  const { server, strangerClient, ca } = await fixtures();
+  const listener = createListener({ identity: server, port: 0, host: HOST, workers: 2, worker: VERIFY, requestClientCertificate: true, trustRoots: [ca.certificate] });
+  try {
+    await listener.ready;
+    const g = await visit(listener.port, freshCache(), { identity: strangerClient });
+    assert.equal(g.client, strangerClient.certificate.fingerprintSha256, 'the hook accepted a client the trust roots alone would refuse');
+    const refused = once(listener, 'handshakeError');
+    const noCert = connect(HOST, listener.port, { trustRoots: [ca.certificate], sessionCache: freshCache() });
+    await assert.rejects((async () => { await noCert.ready; await noCert.receive({ min: 1 }); })());
+    noCert.cancel();
+    const [error] = await refused as [LocalTlsError];
+    assert.equal(error.code, 'CERTIFICATE_VERIFY_FAILED');
   } finally {
     await closed(listener);
   }
