@@ -52,7 +52,7 @@ export interface WorkerCloseOptions {
 
 interface Slot { child: ChildProcess | undefined; listening: boolean; crashes: number[]; timer: NodeJS.Timeout | undefined; identitySeq: number }
 
-type ServerHandle = { getsockname(out: { port?: number }): number; close(): void };
+type ServerHandle = { getsockname(out: { port?: number }): number; listen(backlog: number): number; close(): void };
 type CreateServerHandle = (address: string | null, port: number, addressType?: number, fd?: number, flags?: number) => ServerHandle | number;
 
 /**
@@ -215,10 +215,23 @@ export class WorkerListener extends EventEmitter {
       else this.#fail('INVALID_OPTION', `cannot listen on ${where}: ${name}`);
       return;
     }
-    this.#handle = handle;
     const address: { port?: number } = {};
     handle.getsockname(address);
     this.#port = address.port ?? this.#o.port;
+    // bind() succeeds next to another process's listening socket (SO_REUSEADDR); only listen()
+    // would refuse, and a worker's listen() on a passed handle does not report it. A short-lived
+    // probe on the same address and port does, before any worker starts.
+    const probe = create(host, this.#port, host === null ? undefined : net.isIP(host), undefined, 0);
+    const refused = typeof probe === 'number' ? probe : probe.listen(1);
+    if (typeof probe !== 'number') probe.close();
+    if (refused !== 0) {
+      handle.close();
+      const name = getSystemErrorName(refused);
+      if (name === 'EADDRINUSE') this.#fail('ADDRESS_IN_USE', `cannot listen on ${where}: the port is already in use`);
+      else this.#fail('INVALID_OPTION', `cannot listen on ${where}: ${name}`);
+      return;
+    }
+    this.#handle = handle;
     this.#slots.forEach((_, i) => this.#spawn(i));
   }
 
@@ -293,7 +306,9 @@ export class WorkerListener extends EventEmitter {
 
   #fail(code: ErrorCode, message: string): void {
     if (this.#machine.terminal) return;
-    const failure = new ConnectionError(code, message, code === 'WORKER_FAILED' ? { hint: 'see the worker\'s stderr; fix the module or raise restart.limit' } : {});
+    const hint = code === 'WORKER_FAILED' ? 'see the worker\'s stderr; fix the module or raise restart.limit'
+      : code === 'ADDRESS_IN_USE' ? 'stop the other program on this port, pick another port, or pass port: 0 for any free one' : undefined;
+    const failure = new ConnectionError(code, message, { hint });
     this.#error = failure;
     this.#machine.transition('failed', failure);
     this.#rejectReady(failure);

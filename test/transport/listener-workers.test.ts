@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { connect, createListener, LocalTlsError, type Identity } from '../../src/index.js';
 import type { WorkerExitInfo, WorkerListener } from '../../src/transport/worker-listener.js';
 import { fixtures, freshCache } from './fixtures.js';
@@ -198,4 +199,27 @@ test('setIdentity reaches every worker; close() before ready rejects ready with 
   const early = createListener({ identity: server, port: 0, host: HOST, workers: 1, worker: ECHO });
   await early.close();
   await assert.rejects(early.ready, (e: unknown) => e instanceof LocalTlsError && e.code === 'CANCELLED');
+});
+
+test('a port already in use fails the listener with ADDRESS_IN_USE before any worker starts; the default host accepts IPv4', async () => {
+  const { server, ca } = await fixtures();
+  const holder = createServer();
+  await new Promise<void>((resolve) => holder.listen(0, HOST, resolve));
+  try {
+    const port = (holder.address() as { port: number }).port;
+    const listener = createListener({ identity: server, port, host: HOST, workers: 2, worker: ECHO });
+    await assert.rejects(listener.ready, (e: unknown) => e instanceof LocalTlsError && e.code === 'ADDRESS_IN_USE');
+    assert.deepEqual(listener.workerPids, []);
+    await listener.close();
+  } finally {
+    await new Promise<void>((resolve) => holder.close(() => resolve()));
+  }
+  const anyHost = createListener({ identity: server, port: 0, workers: 1, worker: ECHO });
+  try {
+    await anyHost.ready;
+    const conn = connect(HOST, anyHost.port, { trustRoots: [ca.certificate], sessionCache: freshCache() });
+    try { await conn.ready; } finally { conn.cancel(); }
+  } finally {
+    await closed(anyHost);
+  }
 });
