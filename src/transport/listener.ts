@@ -35,6 +35,7 @@ export interface HandshakeErrorInfo {
  * What a worker process's listener shares with its siblings (internal; see worker-entry.ts): the
  * listen handle the primary created, and the session-ticket keys and session-id context every
  * worker uses, so a ticket issued by one worker resumes on any other.
+ * @example `new Listener(options, { handle, ticketKeys: randomBytes(48), sessionIdContext: 'abc' })`
  */
 export interface SharedListen {
   handle: object;

@@ -25,13 +25,17 @@ const ENTRY = fileURLToPath(new URL('./worker-entry.js', import.meta.url));
 /** Flags of this process a worker must not inherit (a test runner, a debugger port, a profiler). */
 const NOT_INHERITED = /^--(test|inspect|debug|cpu-prof|heap-prof|prof|watch)/;
 
-/** Options of a multi-process listener: ListenerOptions with `workers` and `worker` set. */
+/**
+ * Options of a multi-process listener: ListenerOptions with `workers` and `worker` set (see
+ * ListenerOptions for `workerData` and `restart` and their defaults).
+ * @example `createListener({ identity, port: 4433, workers: 2, worker: new URL('./handler.js', import.meta.url) })`
+ */
 export interface WorkerListenerOptions extends ListenerOptions {
   workers: number;
   worker: string | URL;
 }
 
-/** Second argument of 'workerExit'. */
+/** The argument of 'workerExit'. @example `listener.on('workerExit', (info) => log(info.index, info.code, info.restarting))` */
 export interface WorkerExitInfo {
   /** The worker's slot, 0 … workers-1 (a restarted worker keeps its slot). */
   index: number;
@@ -42,7 +46,7 @@ export interface WorkerExitInfo {
   restarting: boolean;
 }
 
-/** Options of {@link WorkerListener.close}. */
+/** Options of {@link WorkerListener.close}. @example `await listener.close({ force: true, timeout: 2000 })` */
 export interface WorkerCloseOptions {
   /** Reset open connections instead of letting them finish. Default false. */
   force?: boolean;

@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ConfigError } from '../errors.js';
 import { describe, integerIn, knownKeys } from '../internal/options.js';
 
-/** The most worker processes one listener may start. */
+/** The most worker processes one listener may start (64). @example `createListener({ ...options, workers: Math.min(MAX_WORKERS, availableParallelism()) })` */
 export const MAX_WORKERS = 64;
 
 /**
