@@ -5,7 +5,7 @@
  *
  * - `--json`: one JSON document on stdout (machine, command, rows with per-round samples).
  * - `--quick`: every row, fewer rounds and iterations: a smoke run (tests use it), not figures to quote.
- * - suite names: run only those (ca, trust, pkcs12, transport).
+ * - suite names: run only those (ca, trust, pkcs12, transport-process, transport, http, workers).
  *
  * Never a pass/fail test: the exit code says whether every suite ran, not how fast.
  */
@@ -17,9 +17,10 @@ import { pkcs12Suite } from './suites/pkcs12.js';
 import { transportSuite } from './suites/transport.js';
 import { httpSuite } from './suites/http.js';
 import { transportProcessSuite } from './process/suite.js';
+import { workersSuite } from './suites/workers.js';
 
 /** Every suite, in the order they run. A new suite is added here. */
-const suites: Suite[] = [caSuite, trustSuite, pkcs12Suite, transportProcessSuite, transportSuite, httpSuite];
+const suites: Suite[] = [caSuite, trustSuite, pkcs12Suite, transportProcessSuite, transportSuite, httpSuite, workersSuite];
 
 const USAGE = `usage: npm run bench -- [--json] [--quick] [suite ...]\nsuites: ${suites.map((s) => s.name).join(', ')}`;
 

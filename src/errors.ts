@@ -68,6 +68,7 @@ export type ErrorCode =
   | 'MESSAGE_TOO_LARGE'
   | 'CANCELLED'
   | 'NAME_CONFLICT'
+  | 'WORKER_FAILED'
   // command-line tool
   | 'USAGE'
   | 'PASSWORD_REQUIRED'

@@ -16,6 +16,8 @@ export { Connection, isConnection, type TlsInfo, type SendOptions } from './conn
 export type { ConnectOptions } from './connect-options.js';
 export { createListener, Listener, type HandshakeErrorInfo } from './listener.js';
 export type { ListenerOptions } from './listener-options.js';
+export { WorkerListener, type WorkerListenerOptions, type WorkerExitInfo, type WorkerCloseOptions } from './worker-listener.js';
+export { MAX_WORKERS, type WorkerRestartOptions } from './worker-options.js';
 export type { ConnectionState, ListenerState } from './state.js';
 export type { Received } from './receive-buffer.js';
 export { DEFAULT_MAX_MESSAGE_SIZE, type Message } from './framing.js';

@@ -9,6 +9,7 @@ import { resolveAnchors, resolveMinVersion, DEFAULT_VERIFY_TIMEOUT_MS, type TlsV
 import { alpnOption } from './connect-options.js';
 import { DEFAULT_MAX_MESSAGE_SIZE } from './framing.js';
 import { checkAdvertiseOptions, type AdvertiseOptions } from '../discovery/index.js';
+import type { WorkerRestartOptions } from './worker-options.js';
 
 /**
  * Options of {@link createListener}. Every timeout is in milliseconds.
@@ -29,6 +30,12 @@ import { checkAdvertiseOptions, type AdvertiseOptions } from '../discovery/index
  * - `advertise`: announce the listener by mDNS once ready (`true` or discovery's AdvertiseOptions:
  *   `{ hostName?, service?: { type, name, txt? }, interfaces?, pin? }`); a host-name conflict fails the
  *   listener with NAME_CONFLICT; goodbyes are sent on cancel. Default: not advertised.
+ * - `workers`: serve the port from this many processes (1–64); needs `worker`. Returns a
+ *   WorkerListener (see docs/transport.md, "Using more than one core"). Default: one, in this process.
+ * - `worker`: path or file: URL of a module whose default export (or `onConnection`) receives each
+ *   verified Connection in the worker process, and which may export `verify` (the hook, run there).
+ * - `workerData`: JSON data passed to the worker module's handler (second argument). Default null.
+ * - `restart`: restart policy for crashed workers (WorkerRestartOptions). Default `{ limit: 5, backoff: 100, maxBackoff: 5000, window: 60000 }`.
  *
  * @example
  * ```ts
@@ -50,9 +57,13 @@ export interface ListenerOptions {
   maxConnections?: number;
   maxMessageSize?: number;
   advertise?: boolean | AdvertiseOptions;
+  workers?: number;
+  worker?: string | URL;
+  workerData?: unknown;
+  restart?: WorkerRestartOptions;
 }
 
-const KNOWN = ['identity', 'port', 'host', 'minVersion', 'alpn', 'requestClientCertificate', 'requireClientCertificate', 'trustRoots', 'verify', 'verifyTimeout', 'handshakeTimeout', 'maxConnections', 'maxMessageSize', 'advertise'];
+const KNOWN = ['identity', 'port', 'host', 'minVersion', 'alpn', 'requestClientCertificate', 'requireClientCertificate', 'trustRoots', 'verify', 'verifyTimeout', 'handshakeTimeout', 'maxConnections', 'maxMessageSize', 'advertise', 'workers', 'worker', 'workerData', 'restart'];
 const MAX_MS = 24 * 3600 * 1000;
 
 /** Validated listener options (internal). */

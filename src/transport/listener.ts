@@ -19,6 +19,7 @@ import { advertiseListener, type Advertisement, type ListenerAdvertising } from 
 import { expiryWarning } from '../store/expiry.js';
 import { formatHostPort } from '../internal/host-port.js';
 import type { TrustResult } from '../trust/index.js';
+import { WorkerListener, type WorkerListenerOptions } from './worker-listener.js';
 
 const noop = (): void => {};
 const MAX_REMEMBERED_CHAINS = 1024;
@@ -28,6 +29,18 @@ const kVerified = Symbol('verified');
 export interface HandshakeErrorInfo {
   remoteAddress: string | undefined;
   remotePort: number | undefined;
+}
+
+/**
+ * What a worker process's listener shares with its siblings (internal; see worker-entry.ts): the
+ * listen handle the primary created, and the session-ticket keys and session-id context every
+ * worker uses, so a ticket issued by one worker resumes on any other.
+ * @example `new Listener(options, { handle, ticketKeys: randomBytes(48), sessionIdContext: 'abc' })`
+ */
+export interface SharedListen {
+  handle: object;
+  ticketKeys: Buffer;
+  sessionIdContext: string;
 }
 
 /**
@@ -67,8 +80,12 @@ export class Listener extends EventEmitter {
   /** One observer shared by every connection: bookkeeping and 'handshakeError' when one ends. */
   readonly #observer: ConnectionObserver;
 
-  constructor(options: ListenerOptions) {
+  readonly #shared: SharedListen | undefined;
+
+  /** @param shared internal: set only in a worker process of `createListener({ workers })`. */
+  constructor(options: ListenerOptions, shared?: SharedListen) {
     super();
+    this.#shared = shared;
     const sockets = this.#sockets;
     this.#untrack = function untrack(this: Socket) { sockets.delete(this); };
     this.#observer = { connectionEnded: (conn, state, error) => this.#connectionEnded(conn, state, error) };
@@ -93,7 +110,7 @@ export class Listener extends EventEmitter {
       // discovery: advertise while ready; a name conflict fails the listener (its certificate names the original host)
       this.#advertising = advertiseListener(this, this.#identity, this.#o.advertise, (error) => this.#failWith(error));
     }
-    this.#server.listen({ port: this.#o.port, host: this.#o.host, exclusive: true }, () => {
+    this.#server.listen(shared ? shared.handle : { port: this.#o.port, host: this.#o.host, exclusive: true }, () => {
       const address = this.#server.address();
       this.#port = typeof address === 'object' && address ? address.port : this.#o.port;
       if (this.#machine.transition('ready')) {
@@ -181,7 +198,7 @@ export class Listener extends EventEmitter {
   }
 
   #contextOptions() {
-    return { ...baseTlsOptions(this.#o.minVersion), ...this.#identity.tlsOptions(), honorCipherOrder: true, ...(this.#o.alpn ? { ALPNProtocols: this.#o.alpn } : {}) };
+    return { ...baseTlsOptions(this.#o.minVersion), ...this.#identity.tlsOptions(), honorCipherOrder: true, ...(this.#o.alpn ? { ALPNProtocols: this.#o.alpn } : {}), ...(this.#shared ? { ticketKeys: this.#shared.ticketKeys, sessionIdContext: this.#shared.sessionIdContext } : {}) };
   }
 
   #fail(error: NodeJS.ErrnoException): void {
@@ -275,6 +292,8 @@ export class Listener extends EventEmitter {
 
 /**
  * Starts a TLS listener. Returns at once (state `setup`); await `listener.ready` or watch 'state'.
+ * With `workers: N` (and `worker`, a module handling each verified connection) it returns a
+ * {@link WorkerListener}: N processes serving one port, session tickets shared between them.
  *
  * @throws ConfigError for bad options (synchronously).
  * @example
@@ -284,6 +303,9 @@ export class Listener extends EventEmitter {
  * await listener.ready;
  * ```
  */
-export function createListener(options: ListenerOptions): Listener {
+export function createListener(options: WorkerListenerOptions): WorkerListener;
+export function createListener(options: ListenerOptions): Listener;
+export function createListener(options: ListenerOptions): Listener | WorkerListener {
+  if (options !== null && typeof options === 'object' && options.workers !== undefined) return new WorkerListener(options as WorkerListenerOptions);
   return new Listener(options);
 }
