@@ -169,7 +169,7 @@ export class CertificateAuthority {
     knownKeys('rollOver', options, ['keyAlgorithm', 'validityDays', 'now']);
     if (this.rollOverState) {
       throw new IdentityError('ROLLOVER_IN_PROGRESS', `CA ${this.certificate.subject}: expected no roll-over in progress; found one from the root ${this.rollOverState.previousRoot.fingerprintSha256}`, {
-        hint: 'finish the current window first: ca.endRollOver() (or `localtls ca rollover --end`) once every device renewed',
+        hint: 'finish the current window first: ca.endRollOver() once every device renewed, and save it',
       });
     }
     const keyAlgorithm = checkKeyAlgorithm('keyAlgorithm', options.keyAlgorithm ?? DEFAULT_KEY_ALGORITHM);

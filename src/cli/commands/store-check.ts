@@ -2,9 +2,7 @@
  * `localtls store check`: what needs action in the home stores — identities expired or due for
  * renewal, failing renewals, chains that reach no trusted root, weak keys, roots close to expiry.
  */
-import { evaluateTrust } from '../../trust/index.js';
-import { keyWeakness } from '../../identity/key-strength.js';
-import { renewalStatus } from '../../store/index.js';
+import { evaluateTrust, lintCertificate, renewalStatus } from '../../index.js';
 import { integer, str, type Command } from '../command.js';
 import { openIdentityStore, openTrustStore } from '../home.js';
 
@@ -64,7 +62,7 @@ const check: Command = {
       const renewalDue = !expired && now.getTime() >= dueAt.getTime();
       const { lastFailure } = await renewalStatus(store, item.label);
       const result = anchors.length > 0 ? await evaluateTrust(identity.chain, { anchors, policy: { kind: 'basicX509' }, time: now }) : undefined;
-      const weakKey = keyWeakness(identity.privateKey.keyObject()) ?? null;
+      const weakKey = lintCertificate(cert).find((f) => f.code === 'WEAK_RSA_KEY' || f.code === 'WEAK_EC_KEY')?.message ?? null;
       const actions: string[] = [];
       if (expired) actions.push('expired: renew or re-issue it');
       else if (renewalDue) actions.push(`renewal due since ${dueAt.toISOString()}`);
