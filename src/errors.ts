@@ -29,6 +29,8 @@ export type ErrorCode =
   | 'NAME_NOT_PERMITTED'
   | 'LINT_FAILED'
   | 'BAD_CSR'
+  | 'ROLLOVER_IN_PROGRESS'
+  | 'ROLLOVER_MISMATCH'
   // stores
   | 'IO_ERROR'
   | 'DUPLICATE_ITEM'

@@ -2,7 +2,7 @@
  * CertificateAuthority: a local root CA that issues server and device identities every platform
  * accepts, signs CSRs, and is saved with its private key encrypted at rest.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import * as asnX509 from '@peculiar/asn1-x509';
@@ -10,6 +10,7 @@ import { ConfigError, IdentityError, LocalTlsError } from '../errors.js';
 import { booleanOption, describe, knownKeys, nonEmptyString } from '../internal/options.js';
 import { ensureDirectory, writeFileAtomic } from '../internal/atomic-file.js';
 import { Certificate } from '../cert/certificate.js';
+import { verifyCertificateSignature } from '../cert/signature.js';
 import { hostsToSans } from '../cert/host-name.js';
 import { PrivateKey } from '../identity/private-key.js';
 import { requireStrongKey } from '../identity/key-strength.js';
@@ -71,6 +72,16 @@ export interface SignOptions {
   now?: Date;
 }
 
+/** Options for {@link CertificateAuthority.rollOver}. */
+export interface RollOverOptions {
+  /** Key algorithm of the new root key (default: 'ecdsa-p256'). */
+  keyAlgorithm?: KeyAlgorithm;
+  /** Validity of the new root in days (default 3650). The cross certificate ends with the old root at the latest. */
+  validityDays?: number;
+  /** Issue time, for reproducible tests (default: now). */
+  now?: Date;
+}
+
 /** A certificate issued for a CSR: the leaf and the chain above it (leaf first). */
 export interface SignedCertificate {
   certificate: Certificate;
@@ -81,6 +92,18 @@ export interface SignedCertificate {
 
 const CA_CERT_FILE = 'ca.pem';
 const CA_KEY_FILE = 'ca-key.pem';
+/** During a roll-over: the new root certified by the old one. */
+const CA_CROSS_FILE = 'ca-cross.pem';
+/** During a roll-over: the old root (devices that still present certificates under it may renew). */
+const CA_PREVIOUS_FILE = 'ca-previous.pem';
+
+/** The roll-over state of a CA: its root certified by the previous root, and that previous root. */
+export interface RollOverState {
+  /** The new root's subject and key, issued by the previous root. Sent in every chain this CA issues. */
+  crossCertificate: Certificate;
+  /** The previous (old) root. */
+  previousRoot: Certificate;
+}
 
 /**
  * A local certificate authority.
@@ -96,14 +119,88 @@ const CA_KEY_FILE = 'ca-key.pem';
 export class CertificateAuthority {
   /** The CA's (self-signed) root certificate: install it on every client device. */
   readonly certificate: Certificate;
+  /** During a roll-over window: the cross certificate and the previous root (see {@link CertificateAuthority.rollOver}); otherwise undefined. */
+  readonly rollOverState: RollOverState | undefined;
   readonly #key: PrivateKey;
   readonly #constraints: NameConstraintsSpec | undefined;
 
-  private constructor(certificate: Certificate, key: PrivateKey, constraints: NameConstraintsSpec | undefined) {
+  private constructor(certificate: Certificate, key: PrivateKey, constraints: NameConstraintsSpec | undefined, rollOver?: RollOverState) {
     this.certificate = certificate;
+    this.rollOverState = rollOver;
     this.#key = key;
     this.#constraints = constraints;
     Object.freeze(this);
+  }
+
+  /**
+   * The roots whose certificates this CA accepts from devices: its own, and during a roll-over
+   * window the previous root too (devices not yet renewed still present certificates under it).
+   */
+  get acceptedRoots(): Certificate[] {
+    return this.rollOverState ? [this.certificate, this.rollOverState.previousRoot] : [this.certificate];
+  }
+
+  /**
+   * The certificates issued identities carry above their leaf: the cross certificate during a
+   * roll-over (so devices that trust only the old root can still build leaf ← cross ← old root),
+   * else the root.
+   */
+  get issuerChain(): Certificate[] {
+    return [this.rollOverState ? this.rollOverState.crossCertificate : this.certificate];
+  }
+
+  /**
+   * Rolls the CA over to a new root: a new key and a self-signed root with the same subject and
+   * name constraints, plus a cross certificate (the new subject and key, signed by this root).
+   * The subject stays the same so the cross certificate is self-issued: roots are pathLen 0, and
+   * RFC 5280 (and OpenSSL) do not count self-issued certificates against it.
+   * Returns the new CA; this one is unchanged. Save the new one over the old directory.
+   *
+   * @example
+   * ```ts
+   * const next = await ca.rollOver();          // window opens: issue with `next`, devices renew and learn next.certificate
+   * await next.save(dir, { passphrase });
+   * const done = next.endRollOver();           // window closes: chains no longer carry the cross certificate
+   * ```
+   * @throws ConfigError INVALID_OPTION; IdentityError ROLLOVER_IN_PROGRESS when this CA is itself inside a roll-over window
+   */
+  async rollOver(options: RollOverOptions = {}): Promise<CertificateAuthority> {
+    if (!options || typeof options !== 'object') throw new ConfigError('INVALID_OPTION', `rollOver: expected { keyAlgorithm?, validityDays?, now? }; found ${describe(options)}`);
+    knownKeys('rollOver', options, ['keyAlgorithm', 'validityDays', 'now']);
+    if (this.rollOverState) {
+      throw new IdentityError('ROLLOVER_IN_PROGRESS', `CA ${this.certificate.subject}: expected no roll-over in progress; found one from the root ${this.rollOverState.previousRoot.fingerprintSha256}`, {
+        hint: 'finish the current window first: ca.endRollOver() once every device renewed, and save it',
+      });
+    }
+    const keyAlgorithm = checkKeyAlgorithm('keyAlgorithm', options.keyAlgorithm ?? DEFAULT_KEY_ALGORITHM);
+    requireStrongKey(this.#key.keyObject(), `CA ${this.certificate.subject}: its signing key`, this, this.#key);
+    const window = validityWindow({ name: 'validityDays', days: options.validityDays ?? DEFAULT_CA_VALIDITY_DAYS, maxDays: 100 * 365, now: options.now });
+    const key = await PrivateKey.generate(keyAlgorithm);
+    const name = () => AsnConvert.parse(this.certificate.subjectDer, asnX509.Name);
+    const certificate = await buildCertificate({
+      subject: name(), issuer: name(), subjectSpki: key.spki(), issuerSpki: key.spki(), signingKey: key,
+      ...window, profile: caProfile(0), nameConstraints: this.#constraints,
+    });
+    const crossWindow = { notBefore: window.notBefore, notAfter: window.notAfter > this.certificate.notAfter ? this.certificate.notAfter : window.notAfter };
+    const crossCertificate = await buildCertificate({
+      subject: name(), issuer: name(), subjectSpki: key.spki(), issuerSpki: this.certificate.spki, signingKey: this.#key,
+      ...crossWindow, profile: caProfile(0), nameConstraints: this.#constraints,
+    });
+    return new CertificateAuthority(certificate, key, this.#constraints, { crossCertificate, previousRoot: this.certificate });
+  }
+
+  /**
+   * Ends the roll-over window: the same root and key, without the cross certificate and the
+   * previous root. Identities issued from now on chain to the new root only, and devices still
+   * holding certificates under the old root can no longer renew.
+   *
+   * @example
+   * ```ts
+   * const done = ca.endRollOver(); await done.save(dir, { passphrase });
+   * ```
+   */
+  endRollOver(): CertificateAuthority {
+    return new CertificateAuthority(this.certificate, this.#key, this.#constraints);
   }
 
   /** Creates a new root CA (self-signed, CA:TRUE pathLen 0, keyCertSign + cRLSign, SKI). */
@@ -124,12 +221,13 @@ export class CertificateAuthority {
   }
 
   /** Rebuilds a CA from its certificate and key (e.g. read from another store). @throws KEY_MISMATCH, NOT_A_CA */
-  static fromParts(certificate: Certificate, privateKey: PrivateKey): CertificateAuthority {
+  static fromParts(certificate: Certificate, privateKey: PrivateKey, rollOver?: RollOverState): CertificateAuthority {
     if (!privateKey.matches(certificate)) {
       throw new IdentityError('KEY_MISMATCH', `CA: expected the private key of ${certificate.subject}; found a ${privateKey.algorithm} key for another certificate`);
     }
     if (!certificate.isCA) throw new IdentityError('NOT_A_CA', `CA: expected a certificate with basicConstraints CA:TRUE; found ${certificate.subject} without it`);
-    return new CertificateAuthority(certificate, privateKey, constraintsOf(certificate));
+    if (rollOver) checkRollOverState(certificate, rollOver);
+    return new CertificateAuthority(certificate, privateKey, constraintsOf(certificate), rollOver);
   }
 
   /** The name constraints this CA enforces, if any. */
@@ -149,7 +247,7 @@ export class CertificateAuthority {
     this.#checkLeafOptions(options);
     const key = await PrivateKey.generate(keyAlgorithm);
     const certificate = await this.#issueLeaf(key.spki(), keyAlgorithm, options);
-    return Identity.fromParts({ certificates: [certificate, this.certificate], privateKey: key });
+    return Identity.fromParts({ certificates: [certificate, ...this.issuerChain], privateKey: key });
   }
 
   /**
@@ -164,7 +262,7 @@ export class CertificateAuthority {
     const issueOptions: IssueOptions = { ...options, hosts, ...(request.commonName && !options.hosts ? { commonName: request.commonName } : {}) };
     this.#checkLeafOptions(issueOptions);
     const certificate = await this.#issueLeaf(request.spki, undefined, issueOptions);
-    const chain = [certificate, this.certificate];
+    const chain = [certificate, ...this.issuerChain];
     return { certificate, chain, chainPem: chain.map((c) => c.toPEM()).join('') };
   }
 
@@ -222,6 +320,13 @@ export class CertificateAuthority {
     await ensureDirectory(dir, 0o700);
     await writeFileAtomic(join(dir, CA_KEY_FILE), this.#key.toPEM({ passphrase }), 0o600);
     await writeFileAtomic(join(dir, CA_CERT_FILE), this.certificate.toPEM(), 0o644);
+    if (this.rollOverState) {
+      await writeFileAtomic(join(dir, CA_PREVIOUS_FILE), this.rollOverState.previousRoot.toPEM(), 0o644);
+      await writeFileAtomic(join(dir, CA_CROSS_FILE), this.rollOverState.crossCertificate.toPEM(), 0o644);
+    } else {
+      await rm(join(dir, CA_CROSS_FILE), { force: true });
+      await rm(join(dir, CA_PREVIOUS_FILE), { force: true });
+    }
   }
 
   /** Loads a CA saved with {@link CertificateAuthority.save}. @throws BAD_PASSWORD, IO_ERROR, MALFORMED, KEY_MISMATCH */
@@ -238,12 +343,29 @@ export class CertificateAuthority {
     };
     const certificate = Certificate.from(await read(CA_CERT_FILE));
     const key = PrivateKey.fromPEM(await read(CA_KEY_FILE), passphrase);
-    return CertificateAuthority.fromParts(certificate, key);
+    const crossPem = await readFile(join(dir, CA_CROSS_FILE), 'utf8').catch(() => undefined);
+    const previousPem = crossPem === undefined ? undefined : await read(CA_PREVIOUS_FILE);
+    const rollOver = crossPem !== undefined && previousPem !== undefined
+      ? { crossCertificate: Certificate.from(crossPem), previousRoot: Certificate.from(previousPem) } : undefined;
+    return CertificateAuthority.fromParts(certificate, key, rollOver);
   }
 
   /** Never prints key material. */
   toString(): string {
     return `CertificateAuthority(${this.certificate.subject}; ${this.certificate.fingerprintSha256})`;
+  }
+}
+
+/** The cross certificate must carry the root's subject and key, and be signed by the previous root's key. */
+function checkRollOverState(root: Certificate, state: RollOverState): void {
+  const { crossCertificate: cross, previousRoot } = state;
+  const ok = cross.isCA && previousRoot.isCA
+    && Buffer.compare(cross.subjectDer, root.subjectDer) === 0 && cross.spkiSha256.hex === root.spkiSha256.hex
+    && Buffer.compare(cross.issuerDer, previousRoot.subjectDer) === 0 && verifyCertificateSignature(cross, previousRoot.publicKeyObject());
+  if (!ok) {
+    throw new IdentityError('ROLLOVER_MISMATCH', `CA ${root.subject}: expected a cross certificate for this root's key signed by the previous root ${previousRoot.fingerprintSha256}; found ${cross.subject} (${cross.fingerprintSha256}), which is not`, {
+      hint: 'the roll-over files (ca-cross.pem, ca-previous.pem) belong to another CA; restore them from the directory rollOver() saved',
+    });
   }
 }
 

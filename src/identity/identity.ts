@@ -142,10 +142,12 @@ export class Identity {
 
   /**
    * `key` and `cert` for node:tls contexts (cached; the key stays in memory only). The chain sent
-   * is the leaf and its intermediates; self-issued roots are left out (peers must already hold them).
+   * is the leaf and its intermediates; self-signed roots are left out (peers must already hold them).
+   * A self-issued certificate that is not self-signed (a CA roll-over's cross certificate: the new
+   * root's name and key, signed by the old root) is sent: old-root-only peers need it.
    */
   tlsOptions(): { key: string; cert: string } {
-    this.#tlsOptions ??= { key: this.privateKey.toPEM(), cert: this.chain.filter((c, i) => i === 0 || !c.isSelfIssued).map((c) => c.toPEM()).join('') };
+    this.#tlsOptions ??= { key: this.privateKey.toPEM(), cert: this.chain.filter((c, i) => i === 0 || !c.isSelfSigned).map((c) => c.toPEM()).join('') };
     return this.#tlsOptions;
   }
 

@@ -115,7 +115,7 @@ export async function enroll(options: EnrollOptions): Promise<EnrollResult> {
     }
     await conn.sendMessage({ type: 'csr', csr: request.csrPem });
     const issued = await readMessage(conn, reader, 'issued', stepTimeoutMs);
-    const result = acceptIssued(issued, request.privateKey, root);
+    const result = await acceptIssued(issued, request.privateKey, root);
     let label: string | undefined;
     if (options.identityStore) {
       label = options.label ?? result.identity.certificate.subjectAltNames[0]?.value ?? result.identity.certificate.subject;
@@ -128,14 +128,28 @@ export async function enroll(options: EnrollOptions): Promise<EnrollResult> {
   }
 }
 
-/** Checks the issued chain: under the root whose proof we checked, for our key. */
-export function acceptIssued(issued: Record<string, unknown>, privateKey: Identity['privateKey'], root: Certificate): Omit<EnrollResult, 'label'> {
+/**
+ * Checks the issued chain: for our key, under the root whose proof we checked. During a CA
+ * roll-over the endpoint sends its new root: accepted only when the issued chain carries a cross
+ * certificate for the new root's subject and key that chains to the root this device already trusts.
+ */
+export async function acceptIssued(issued: Record<string, unknown>, privateKey: Identity['privateKey'], root: Certificate): Promise<Omit<EnrollResult, 'label'>> {
   if (typeof issued.chain !== 'string' || typeof issued.root !== 'string') throw new LocalTlsError('PROTOCOL_ERROR', 'pairing: expected the issued chain and root as PEM; found something else');
   const sentRoot = Certificate.from(issued.root);
-  if (sentRoot.fingerprintSha256 !== root.fingerprintSha256) throw new LocalTlsError('PROTOCOL_ERROR', `pairing: expected the root ${root.fingerprintSha256}; the endpoint sent ${sentRoot.fingerprintSha256}`);
   const identity = Identity.fromParts({ certificates: Certificate.fromPEMBundle(issued.chain), privateKey });
   const profile = issued.profile === 'server' ? 'server' : 'client';
-  return { identity, root, profile };
+  if (sentRoot.fingerprintSha256 === root.fingerprintSha256) return { identity, root, profile };
+  const cross = identity.chain.find((c) => c.isCA && Buffer.compare(c.subjectDer, sentRoot.subjectDer) === 0 && c.spkiSha256.hex === sentRoot.spkiSha256.hex && !c.equals(sentRoot));
+  const policy = { kind: 'basicX509' } as const;
+  // The structure is checked at the first instant the whole issued chain is valid (the CA's clock
+  // decided notBefore; validity against this device's clock is checked at each use).
+  const time = new Date(Math.max(...identity.chain.map((c) => c.notBefore.getTime())));
+  const underKnown = cross && sentRoot.isSelfSigned ? await evaluateTrust(identity.chain, { anchors: [root], policy, time }) : undefined;
+  const underSent = underKnown?.trusted ? await evaluateTrust(identity.chain, { anchors: [sentRoot], policy, time }) : undefined;
+  if (!underKnown?.trusted || !underSent?.trusted) {
+    throw new LocalTlsError('PROTOCOL_ERROR', `pairing: expected the root ${root.fingerprintSha256}, or a new root certified by it (a CA roll-over); the endpoint sent ${sentRoot.fingerprintSha256} without a cross certificate from the known root`);
+  }
+  return { identity, root: sentRoot, profile };
 }
 
 /** The root the endpoint names: a self-signed CA that issued the certificate it presented (and the pinned one, when given). */

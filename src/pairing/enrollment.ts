@@ -149,8 +149,9 @@ export async function startEnrollment(options: EnrollmentOptions): Promise<Enrol
     identity,
     port: options.port ?? 0, ...(options.host ? { host: options.host } : {}),
     alpn: [PAIRING_ALPN], maxConnections: 8, maxMessageSize: MAX_PAIRING_MESSAGE,
-    // renewal: a device presents the certificate this CA issued it (verified against the root)
-    requestClientCertificate: true, trustRoots: [root],
+    // renewal: a device presents the certificate this CA issued it (verified against the root, and
+    // during a roll-over window also against the previous root: devices not yet renewed)
+    requestClientCertificate: true, trustRoots: ca.acceptedRoots,
   });
   await listener.ready;
   const enrollment = new Enrollment(`${normalized.slice(0, 4)}-${normalized.slice(4)}`, listener, state, root.fingerprintSha256);

@@ -12,4 +12,4 @@ export { startEnrollment, Enrollment, type EnrollmentOptions, type EnrollmentReq
 export { enroll, type EnrollOptions, type EnrollResult } from './enroll.js';
 export { newPairingCode, normalizePairingCode, PAIRING_CODE_LENGTH } from './code.js';
 export { DEFAULT_CODE_TTL_MS, DEFAULT_MAX_ATTEMPTS, type CodeStatus } from './code-state.js';
-export { renewIdentity, keepRenewed, RenewalSchedule, type RenewOptions, type KeepRenewedOptions } from './renew.js';
+export { renewIdentity, renewIdentityAndRoot, keepRenewed, RenewalSchedule, type RenewOptions, type RenewResult, type KeepRenewedOptions } from './renew.js';

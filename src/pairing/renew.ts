@@ -11,7 +11,7 @@ import type { Certificate } from '../cert/certificate.js';
 import { Identity } from '../identity/identity.js';
 import { KEY_ALGORITHMS, type KeyAlgorithm } from '../identity/key-algorithm.js';
 import { createSigningRequest } from '../ca/index.js';
-import type { IdentityStore } from '../store/index.js';
+import { recordRenewal, type IdentityStore, type TrustStore } from '../store/index.js';
 import type { TlsVerifyContext } from '../tls/index.js';
 import { connect, type Listener, type Resolver } from '../transport/index.js';
 import { acceptIssued } from './enroll.js';
@@ -38,6 +38,25 @@ export interface RenewOptions {
  * @throws ConnectionError (endpoint unreachable, certificate refused), LocalTlsError PROTOCOL_ERROR
  */
 export async function renewIdentity(options: RenewOptions): Promise<Identity> {
+  return (await renewIdentityAndRoot(options)).identity;
+}
+
+/** What one renewal gave: the new identity and the CA's root (a new one after a CA roll-over). */
+export interface RenewResult {
+  identity: Identity;
+  /** The CA's root now: `options.root`, or the new root it certified (CA roll-over). */
+  root: Certificate;
+  /** True when `root` is a new root (the device should trust it: see `keepRenewed({ trustStore })`). */
+  rootChanged: boolean;
+}
+
+/**
+ * Renews once, and reports the CA's root: after a CA roll-over the endpoint sends its new root,
+ * accepted only with a cross certificate from `options.root`.
+ * @example `const { identity, root, rootChanged } = await renewIdentityAndRoot({ host, port, identity, root })`
+ * @throws as {@link renewIdentity}
+ */
+export async function renewIdentityAndRoot(options: RenewOptions): Promise<RenewResult> {
   const host = nonEmptyString('host', options.host);
   const port = integerIn('port', options.port, 1, 65535);
   if (!(options.identity instanceof Identity)) throw new ConfigError('INVALID_OPTION', `identity: expected an Identity; found ${describe(options.identity)}`);
@@ -56,7 +75,8 @@ export async function renewIdentity(options: RenewOptions): Promise<Identity> {
     const reader = conn.messages()[Symbol.asyncIterator]();
     await readMessage(conn, reader, 'root', stepTimeoutMs);
     await conn.sendMessage({ type: 'renew', csr: request.csrPem });
-    return acceptIssued(await readMessage(conn, reader, 'issued', stepTimeoutMs), request.privateKey, options.root).identity;
+    const result = await acceptIssued(await readMessage(conn, reader, 'issued', stepTimeoutMs), request.privateKey, options.root);
+    return { identity: result.identity, root: result.root, rootChanged: !result.root.equals(options.root) };
   } finally {
     conn.cancel();
   }
@@ -75,20 +95,26 @@ export interface KeepRenewedOptions extends RenewOptions {
   retryDelay?: number;
   /** Longest retry delay. Default 6 hours. */
   maxRetryDelay?: number;
+  /** Add a new root here when a renewal brings one (CA roll-over). Default: none (the 'root' event still fires). */
+  trustStore?: TrustStore;
   /** The clock. Default `() => new Date()`. */
   now?: () => Date;
 }
 
-const KNOWN = ['host', 'port', 'identity', 'root', 'lookup', 'stepTimeoutMs', 'renewBefore', 'listener', 'identityStore', 'label', 'retryDelay', 'maxRetryDelay', 'now'];
+const KNOWN = ['host', 'port', 'identity', 'root', 'lookup', 'stepTimeoutMs', 'renewBefore', 'listener', 'identityStore', 'label', 'trustStore', 'retryDelay', 'maxRetryDelay', 'now'];
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Keeps an enrolled identity renewed. Events: `'renewed' (Identity)`; `'warning' (LocalTlsError)`
- * when a renewal failed (it is retried with backoff). `check()` runs one due-check now (what the
+ * when a renewal failed (it is retried with backoff); `'root' (newRoot, previousRoot)` when a
+ * renewal brought the CA's new root after a roll-over (added to `trustStore` when given; the
+ * previous root stays trusted until the device removes it). With `identityStore`, each outcome
+ * is recorded next to the identity (`renewalStatus()`, `localtls store check`). `check()` runs one due-check now (what the
  * timer calls; tests call it with a controlled clock instead of waiting).
  */
 export class RenewalSchedule extends EventEmitter {
   #identity: Identity;
+  #root: Certificate;
   #failures = 0;
   #nextCheckAt: Date;
   #timer: NodeJS.Timeout | undefined;
@@ -103,7 +129,13 @@ export class RenewalSchedule extends EventEmitter {
     this.#options = options;
     this.#now = options.now ?? (() => new Date());
     this.#identity = options.identity;
+    this.#root = options.root;
     this.#nextCheckAt = this.dueAt;
+  }
+
+  /** The CA's root as last seen (the new one after a roll-over). */
+  get root(): Certificate {
+    return this.#root;
   }
 
   /** The identity in use (the latest renewed one). */
@@ -151,12 +183,19 @@ export class RenewalSchedule extends EventEmitter {
     const now = this.#now();
     if (now.getTime() < this.#nextCheckAt.getTime()) return 'not-due';
     try {
-      const next = await renewIdentity({ ...this.#options, identity: this.#identity });
+      const { identity: next, root, rootChanged } = await renewIdentityAndRoot({ ...this.#options, identity: this.#identity, root: this.#root });
+      if (rootChanged && this.#options.trustStore) await this.#options.trustStore.add(root);
       this.#options.listener?.setIdentity(next);
-      if (this.#options.identityStore) await this.#options.identityStore.replace(this.#options.label ?? '', next);
+      if (this.#options.identityStore) {
+        await this.#options.identityStore.replace(this.#options.label ?? '', next);
+        await recordRenewal(this.#options.identityStore, this.#options.label ?? '', { at: now, ok: true });
+      }
+      const previous = this.#root;
       this.#identity = next;
+      this.#root = root;
       this.#failures = 0;
       this.#nextCheckAt = this.dueAt;
+      if (rootChanged) this.emit('root', root, previous);
       this.emit('renewed', next);
       return 'renewed';
     } catch (error) {
@@ -165,6 +204,11 @@ export class RenewalSchedule extends EventEmitter {
       const delay = Math.min(this.#options.maxRetryDelay ?? 6 * 3600_000, base * 2 ** Math.min(this.#failures - 1, 30));
       this.#nextCheckAt = new Date(now.getTime() + delay);
       const cause = error instanceof LocalTlsError ? error : undefined;
+      if (this.#options.identityStore) {
+        await recordRenewal(this.#options.identityStore, this.#options.label ?? '', {
+          at: now, ok: false, code: cause?.code ?? 'PROTOCOL_ERROR', message: cause?.message ?? String(error), failures: this.#failures, nextTryAt: this.#nextCheckAt,
+        }).catch(() => { /* recording is best effort: the warning below still reports the failure */ });
+      }
       this.emit('warning', new LocalTlsError(cause?.code ?? 'PROTOCOL_ERROR',
         `renewal of ${this.#identity.certificate.subject} (expires ${this.#identity.certificate.notAfter.toISOString()}): expected a new certificate from ${this.#options.host}:${this.#options.port}; failed ${this.#failures} time(s): ${cause?.message ?? String(error)}; next try at ${this.#nextCheckAt.toISOString()}`,
         { cause: error }));

@@ -7,3 +7,4 @@ export { localtlsHome, storePaths, type HomeOptions, type StorePaths } from './p
 export { DEFAULT_KDF, type KdfParams } from './item-crypto.js';
 export { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_LOCK_STALE_MS, type LockOptions } from './lock.js';
 export { expiryWarning, EXPIRY_WARNING_DAYS } from './expiry.js';
+export { recordRenewal, renewalStatus, RENEWAL_STATUS_FILE, type RenewalOutcome, type RenewalStatus } from './renewal-status.js';

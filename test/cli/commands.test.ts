@@ -44,7 +44,7 @@ after(async () => {
 
 const ALL_COMMANDS = [
   'ca create', 'ca show', 'ca export', 'issue', 'request', 'sign', 'p12 inspect', 'p12 import', 'p12 export',
-  'store list', 'store add', 'store get', 'store delete', 'trust add', 'trust list', 'trust remove', 'trust bundle',
+  'store list', 'store add', 'store get', 'store delete', 'store check', 'trust add', 'trust list', 'trust remove', 'trust bundle',
   'trust install-system', 'trust uninstall-system', 'inspect', 'lint', 'serve', 'connect', 'enroll', 'demo',
 ];
 

@@ -4,6 +4,7 @@ import { caCommands } from './ca.js';
 import { issueCommands } from './issue.js';
 import { p12Commands } from './p12.js';
 import { storeCommands } from './store.js';
+import { storeCheckCommands } from './store-check.js';
 import { trustCommands } from './trust.js';
 import { lintCommands } from './lint.js';
 import { inspectCommands } from './inspect.js';
@@ -17,7 +18,7 @@ import { joinCommands } from './join.js';
 
 /** All commands. */
 export const COMMANDS: Command[] = [
-  ...caCommands, ...issueCommands, ...p12Commands, ...storeCommands, ...trustCommands, ...systemTrustCommands, ...inspectCommands, ...lintCommands,
+  ...caCommands, ...issueCommands, ...p12Commands, ...storeCommands, ...storeCheckCommands, ...trustCommands, ...systemTrustCommands, ...inspectCommands, ...lintCommands,
   ...serveCommands, ...connectCommands, ...enrollCommands, ...pairCommands, ...joinCommands, ...demoCommands,
 ];
 
