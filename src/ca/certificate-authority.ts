@@ -135,6 +135,7 @@ export class CertificateAuthority {
   /**
    * The roots whose certificates this CA accepts from devices: its own, and during a roll-over
    * window the previous root too (devices not yet renewed still present certificates under it).
+   * @example `createListener({ identity, port: 4433, requireClientCertificate: true, trustRoots: ca.acceptedRoots })`
    */
   get acceptedRoots(): Certificate[] {
     return this.rollOverState ? [this.certificate, this.rollOverState.previousRoot] : [this.certificate];
@@ -144,6 +145,7 @@ export class CertificateAuthority {
    * The certificates issued identities carry above their leaf: the cross certificate during a
    * roll-over (so devices that trust only the old root can still build leaf ← cross ← old root),
    * else the root.
+   * @example `ca.issuerChain[0].isSelfSigned // false during a roll-over (the cross certificate), true after endRollOver()`
    */
   get issuerChain(): Certificate[] {
     return [this.rollOverState ? this.rollOverState.crossCertificate : this.certificate];

@@ -133,7 +133,7 @@ export class RenewalSchedule extends EventEmitter {
     this.#nextCheckAt = this.dueAt;
   }
 
-  /** The CA's root as last seen (the new one after a roll-over). */
+  /** The CA's root as last seen (the new one after a roll-over). @example `renewal.root.fingerprintSha256` */
   get root(): Certificate {
     return this.#root;
   }

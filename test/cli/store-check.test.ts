@@ -1,8 +1,10 @@
 /** `localtls store check`: expiry, renewal due, recorded renewal failures, chains to a trusted root, roots; exit code and --json. */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
-import { CertificateAuthority, IdentityStore, recordRenewal, storePaths } from '../../src/index.js';
+import { CertificateAuthority, Identity, IdentityStore, PrivateKey, TrustStore, createSigningRequest, recordRenewal, storePaths } from '../../src/index.js';
+import { allowWeakKey } from '../../src/danger/index.js';
 import { cli, json, tempDir, type CliResult } from './cli-helpers.js';
 
 const PASS = 'store check passphrase';
@@ -82,4 +84,20 @@ test('store check: renewal due (--renew-before), a recorded renewal failure, a c
   assert.match(rootSoon.roots[0]!.actions[0]!, /^expires in \d+ days: roll the CA over/);
   const bad = exits(await lt(['store', 'check', '--renew-before', 'soon']), 2);
   assert.match(bad.stderr, /^USAGE: /m);
+});
+
+test('store check: an identity with a weak (1024-bit RSA) key needs action', async () => {
+  const legacy = allowWeakKey(await CertificateAuthority.create({ commonName: 'Legacy CA' }));
+  await (await TrustStore.open({ dir: storePaths(home).trust })).add(legacy.certificate);
+  const privateKey = PrivateKey.fromKeyObject(generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey);
+  const csr = await createSigningRequest({ hosts: ['old-printer.local'], privateKey });
+  const signed = await legacy.sign(csr.csrPem);
+  const store = await IdentityStore.open({ dir: storePaths(home).identities, passphrase: PASS });
+  await store.add(Identity.fromParts({ certificates: signed.chain, privateKey }), { label: 'old-printer' });
+  const report = json<Report>(exits(await lt(['store', 'check', '--json']), 1));
+  const printer = report.identities.find((i) => i.label === 'old-printer')!;
+  assert.match(printer.weakKey ?? '', /1024-bit RSA/);
+  assert.ok(printer.actions.some((a) => a.startsWith('weak key: ')), printer.actions.join('\n'));
+  assert.deepEqual(report.identities.find((i) => i.label === 'desk')!.actions, []);
+  await store.delete('old-printer');
 });
