@@ -206,6 +206,13 @@ export class WorkerListener extends EventEmitter {
     if (warning) this.emit('warning', warning);
   }
 
+  /** A listen that failed with `errno`: ADDRESS_IN_USE for a busy port, INVALID_OPTION naming the error otherwise. */
+  #failListen(where: string, errno: number): void {
+    const name = getSystemErrorName(errno);
+    if (name === 'EADDRINUSE') this.#fail('ADDRESS_IN_USE', `cannot listen on ${where}: the port is already in use`);
+    else this.#fail('INVALID_OPTION', `cannot listen on ${where}: ${name}`);
+  }
+
   #start(): void {
     if (this.#machine.terminal) return;
     const create = (net as unknown as { _createServerHandle?: CreateServerHandle })._createServerHandle;
@@ -213,12 +220,7 @@ export class WorkerListener extends EventEmitter {
     const host = this.#o.host ?? null;
     const handle = create(host, this.#o.port, host === null ? undefined : net.isIP(host), undefined, 0);
     const where = `${this.#o.host ?? '*'}:${this.#o.port}`;
-    if (typeof handle === 'number') {
-      const name = getSystemErrorName(handle);
-      if (name === 'EADDRINUSE') this.#fail('ADDRESS_IN_USE', `cannot listen on ${where}: the port is already in use`);
-      else this.#fail('INVALID_OPTION', `cannot listen on ${where}: ${name}`);
-      return;
-    }
+    if (typeof handle === 'number') { this.#failListen(where, handle); return; }
     const address: { port?: number } = {};
     handle.getsockname(address);
     this.#port = address.port ?? this.#o.port;
@@ -230,9 +232,7 @@ export class WorkerListener extends EventEmitter {
     if (typeof probe !== 'number') probe.close();
     if (refused !== 0) {
       handle.close();
-      const name = getSystemErrorName(refused);
-      if (name === 'EADDRINUSE') this.#fail('ADDRESS_IN_USE', `cannot listen on ${where}: the port is already in use`);
-      else this.#fail('INVALID_OPTION', `cannot listen on ${where}: ${name}`);
+      this.#failListen(where, refused);
       return;
     }
     this.#handle = handle;
