@@ -4,7 +4,7 @@
  * Workloads and what `ops` counts: full | resumed | hook (sequential handshakes), bulk (MiB sent
  * server→client over one connection), echo (64-byte round trips over one connection), idle (verified
  * connections held open). Credentials come as PEM in the environment (LT_BENCH_CHAIN, LT_BENCH_KEY,
- * LT_BENCH_CA).
+ * LT_BENCH_CA); LT_BENCH_QUICK=1 (from --quick) shortens the warm-ups.
  *
  * Control protocol (JSON lines on stdout, text lines on stdin):
  * - server: prints `{"port":N}`; on `mark` (gc, then) starts counting CPU and memory from now and
@@ -28,7 +28,18 @@ const HOST = '127.0.0.1';
 const MiB = 1024 * 1024;
 const CHUNK = Buffer.alloc(64 * 1024, 7);
 const PING = Buffer.alloc(64, 0x65);
-const ECHO_WARMUP = 500;
+/**
+ * Warm-up before anything is measured, the same for raw and localtls: a deployment's connections
+ * run in steady state, long after V8 has compiled the hot paths. Measured (2026-12-06, per-trip
+ * samples): with 500 warm-up trips, the slow trips (>200 µs) sat at the same indices run after run
+ * in the first ~1,000 measured trips, for both sides — JIT tiering, not the network — and, since
+ * localtls has more JavaScript to compile, they decided its p99 (0.40–0.52×); from trip 2,000 on
+ * the p99s were 145–167 vs 129–149 µs.
+ */
+const QUICK = process.env.LT_BENCH_QUICK === '1';
+const ECHO_WARMUP = QUICK ? 200 : 2_500;
+/** Sequential handshakes before the measured ones (and, for `resumed`, the session to resume with). */
+const HANDSHAKE_WARMUP = QUICK ? 10 : 150;
 const chainPem = process.env.LT_BENCH_CHAIN!;
 const keyPem = process.env.LT_BENCH_KEY!;
 const caPem = process.env.LT_BENCH_CA!;
@@ -110,39 +121,48 @@ function rawConnect(context: SecureContext, session?: Buffer): TLSSocket {
   return tlsConnect({ host: HOST, port: Number(portText), secureContext: context, servername: undefined, ...(session ? { session } : {}) });
 }
 
-async function rawHandshakes(context: SecureContext): Promise<{ resumed: number; protocol: string }> {
+/**
+ * Sequential raw handshakes; the session (for `resumed`) carries over between calls, so the warm-up
+ * in setup leaves the measured run a session to resume with, as a long-running client has.
+ */
+function rawHandshaker(context: SecureContext): (count: number) => Promise<{ resumed: number; protocol: string }> {
   let session: Buffer | undefined;
-  let resumed = 0;
-  let protocol = '';
-  for (let i = 0; i < ops; i++) {
-    await new Promise<void>((resolve, reject) => {
-      const socket = rawConnect(context, workload === 'resumed' ? session : undefined);
-      socket.on('session', (s: Buffer) => { session = s; });
-      socket.once('secureConnect', () => { if (socket.isSessionReused()) resumed++; protocol = socket.getProtocol() ?? ''; });
-      socket.on('error', reject);
-      socket.on('data', () => {});
-      socket.on('close', () => resolve());
-    });
-  }
-  return { resumed, protocol };
+  return async (count) => {
+    let resumed = 0;
+    let protocol = '';
+    for (let i = 0; i < count; i++) {
+      await new Promise<void>((resolve, reject) => {
+        const socket = rawConnect(context, workload === 'resumed' ? session : undefined);
+        socket.on('session', (s: Buffer) => { session = s; });
+        socket.once('secureConnect', () => { if (socket.isSessionReused()) resumed++; protocol = socket.getProtocol() ?? ''; });
+        socket.on('error', reject);
+        socket.on('data', () => {});
+        socket.on('close', () => resolve());
+      });
+    }
+    return { resumed, protocol };
+  };
 }
 
-async function localtlsHandshakes(trustRoots: Certificate[]): Promise<{ resumed: number; protocol: string }> {
+/** Sequential localtls handshakes; one session cache across calls (see rawHandshaker). */
+function localtlsHandshaker(trustRoots: Certificate[]): (count: number) => Promise<{ resumed: number; protocol: string }> {
   const cache = new SessionCache();
-  let resumed = 0;
-  let protocol = '';
-  for (let i = 0; i < ops; i++) {
-    const conn = connect(HOST, Number(portText), {
-      trustRoots, sessionCache: workload === 'resumed' ? cache : new SessionCache(),
-      ...(workload === 'hook' ? { verify: async (ctx) => (await ctx.evaluate({ kind: 'basicX509' })).trusted } : {}),
-    });
-    await conn.ready;
-    if (conn.tls?.resumed) resumed++;
-    protocol = conn.tls?.protocol ?? '';
-    await conn.receive({ min: 1 });
-    conn.cancel();
-  }
-  return { resumed, protocol };
+  return async (count) => {
+    let resumed = 0;
+    let protocol = '';
+    for (let i = 0; i < count; i++) {
+      const conn = connect(HOST, Number(portText), {
+        trustRoots, sessionCache: workload === 'resumed' ? cache : new SessionCache(),
+        ...(workload === 'hook' ? { verify: async (ctx) => (await ctx.evaluate({ kind: 'basicX509' })).trusted } : {}),
+      });
+      await conn.ready;
+      if (conn.tls?.resumed) resumed++;
+      protocol = conn.tls?.protocol ?? '';
+      await conn.receive({ min: 1 });
+      conn.cancel();
+    }
+    return { resumed, protocol };
+  };
 }
 
 /** A verified raw connection with a byte counter and "wait until n bytes have arrived". */
@@ -189,7 +209,8 @@ function rawSteps(): Step {
       run: async () => idleRun(async () => { const socket = await open(); kept.push(socket); return { resumed: socket.isSessionReused(), protocol: socket.getProtocol() ?? '' }; }),
     };
   }
-  return { setup: async () => {}, run: () => rawHandshakes(context) };
+  const handshakes = rawHandshaker(context);
+  return { setup: async () => { await handshakes(HANDSHAKE_WARMUP); }, run: () => handshakes(ops) };
 }
 
 function localtlsSteps(): Step {
@@ -224,7 +245,8 @@ function localtlsSteps(): Step {
       run: async () => idleRun(async () => { const c = await ready(); kept.push(c); return { resumed: c.tls?.resumed === true, protocol: c.tls?.protocol ?? '' }; }),
     };
   }
-  return { setup: async () => {}, run: () => localtlsHandshakes(trustRoots) };
+  const handshakes = localtlsHandshaker(trustRoots);
+  return { setup: async () => { await handshakes(HANDSHAKE_WARMUP); }, run: () => handshakes(ops) };
 }
 
 async function echoRun(trip: () => Promise<void>, resumed: boolean, protocol: string): Promise<Result> {

@@ -132,7 +132,7 @@ export async function processRows(): Promise<Row[]> {
   const ca = await CertificateAuthority.create({ commonName: 'Bench CA' });
   const identity = await ca.issue({ hosts: ['listener-name.local', '127.0.0.1'] });
   const tls = identity.tlsOptions() as { cert: string | Buffer; key: string | Buffer };
-  const env = { LT_BENCH_CHAIN: String(tls.cert), LT_BENCH_KEY: String(tls.key), LT_BENCH_CA: ca.certificate.toPEM() };
+  const env = { LT_BENCH_CHAIN: String(tls.cert), LT_BENCH_KEY: String(tls.key), LT_BENCH_CA: ca.certificate.toPEM(), LT_BENCH_QUICK: isQuick() ? '1' : '0' };
   const rounds = isQuick() ? 1 : 3;
   const rows: Row[] = [];
   for (const w of workloads()) {

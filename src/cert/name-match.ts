@@ -7,13 +7,32 @@
 import { formatIpAddress, parseIpAddress } from './ip-address.js';
 import { normalizeDnsName, type SubjectAltName } from './host-name.js';
 
-/** The dialed host in canonical form, or undefined when it is not a valid name or address. */
-export function canonicalHost(host: string): { type: 'dns' | 'ip'; value: string } | undefined {
+/** A canonical host: frozen, so one object can serve every caller that asks about the same text. */
+export type CanonicalHost = Readonly<{ type: 'dns' | 'ip'; value: string }>;
+
+/**
+ * The dialed host in canonical form, or undefined when it is not a valid name or address.
+ * Remembered per text (a bounded map, {@link MAX_CANONICAL} entries): every connect() and every
+ * verification canonicalises the same few hosts, and the IDNA / address parsing is pure.
+ * @example `canonicalHost('Desk.local') // { type: 'dns', value: 'desk.local' }`
+ */
+export function canonicalHost(host: string): CanonicalHost | undefined {
+  if (typeof host !== 'string') return undefined;
+  const known = canonical.get(host);
+  if (known !== undefined || canonical.has(host)) return known;
   const ip = parseIpAddress(host);
-  if (ip) return { type: 'ip', value: formatIpAddress(ip) };
-  const dns = normalizeDnsName(host, false);
-  return dns ? { type: 'dns', value: dns } : undefined;
+  const dns = ip ? undefined : normalizeDnsName(host, false);
+  const result = ip ? Object.freeze({ type: 'ip' as const, value: formatIpAddress(ip) }) : dns ? Object.freeze({ type: 'dns' as const, value: dns }) : undefined;
+  // Long texts are not remembered (a name is at most 253 octets; an attacker's junk stays out).
+  if (host.length <= 255) {
+    if (canonical.size >= MAX_CANONICAL) canonical.delete(canonical.keys().next().value as string);
+    canonical.set(host, result);
+  }
+  return result;
 }
+
+const MAX_CANONICAL = 512;
+const canonical = new Map<string, CanonicalHost | undefined>();
 
 /** True when the DNS SAN pattern (maybe a wildcard) matches the canonical host name. */
 export function dnsNameMatches(pattern: string, host: string): boolean {

@@ -105,6 +105,7 @@ export class TrustStore {
     }
     const file = this.#file(cert.fingerprintSha256);
     await withLock(join(this.dir, LOCK), () => writeFileAtomic(file, cert.toPEM(), 0o600), this.#lock);
+    forgetInstalledRoots(this.dir);
     return cert.fingerprintSha256;
   }
 
@@ -158,6 +159,7 @@ export class TrustStore {
         hint: 'list the installed roots with trust.list()', details: { fingerprint },
       }),
     }), this.#lock);
+    forgetInstalledRoots(this.dir);
   }
 
   /**
@@ -203,9 +205,42 @@ export class TrustStore {
 const syncCache = new Map<string, { mtimeMs: number; ino: number; certificates: readonly Certificate[] }>();
 
 /**
+ * The last answer per directory and when it was checked: within {@link RECHECK_MS} it is answered
+ * again without a `stat` (every connect() asks). A change made through a TrustStore in this process
+ * counts at once (add/remove forget the directory); one made by another process (the CLI's
+ * `localtls trust add`) counts within RECHECK_MS, and so does a directory made group/other-writable.
+ */
+const recent = new Map<string, { checkedAt: number; certificates: readonly Certificate[] }>();
+const RECHECK_MS = 1_000;
+
+function forgetInstalledRoots(dir: string): void {
+  const key = resolve(dir);
+  recent.delete(key);
+  recent.delete(`${key}\0insecure-ok`);
+  syncCache.delete(key);
+}
+
+/**
+ * The default trust directory, re-derived only when an input of {@link storePaths} changes
+ * (`LOCALTLS_HOME`, `XDG_DATA_HOME`, `HOME`, `LOCALAPPDATA`): every connect() asks for it, and
+ * deriving it (homedir, joins, resolve) cost more than the `stat` that follows.
+ */
+function defaultTrustDir(): string {
+  const env = process.env;
+  const inputs = `${env.LOCALTLS_HOME}\0${env.XDG_DATA_HOME}\0${env.HOME}\0${env.LOCALAPPDATA}\0${env.USERPROFILE}`;
+  if (defaultDir?.inputs !== inputs) defaultDir = { inputs, dir: resolve(storePaths().trust) };
+  return defaultDir.dir;
+}
+let defaultDir: { inputs: string; dir: string } | undefined;
+const NO_ROOTS: readonly Certificate[] = Object.freeze([]);
+
+/**
  * The installed roots, read synchronously — for code that assembles trust anchors where it cannot
  * await (the default trust of `connect()`). Cached per directory and re-read only when the
- * directory changes (every add/remove renames or unlinks a file in it), so a call costs one `stat`.
+ * directory changes (every add/remove renames or unlinks a file in it); the directory is looked at
+ * (one `stat`) at most once a second, and at once after an add/remove through a TrustStore in this
+ * process. So a root installed by another process, or a directory made group/other-writable,
+ * counts within a second.
  * A missing directory means no roots. Files that do not parse, are not CAs or do not match their
  * name are skipped.
  *
@@ -216,7 +251,19 @@ const syncCache = new Map<string, { mtimeMs: number; ino: number; certificates: 
  * @throws IdentityError INSECURE_PERMISSIONS when the directory or a file is group/other-writable (unless `allowInsecurePermissions`)
  */
 export function installedRootsSync(options: { dir?: string; allowInsecurePermissions?: boolean } = {}): readonly Certificate[] {
-  const dir = resolve(options.dir ?? storePaths().trust);
+  const dir = options.dir === undefined ? defaultTrustDir() : resolve(options.dir);
+  const recentKey = options.allowInsecurePermissions ? `${dir}\0insecure-ok` : dir;
+  const now = Date.now();
+  const last = recent.get(recentKey);
+  if (last && now - last.checkedAt < RECHECK_MS && now >= last.checkedAt) return last.certificates;
+  const certificates = readInstalledRoots(dir, options.allowInsecurePermissions === true);
+  if (recent.size >= 64) recent.delete(recent.keys().next().value as string);
+  recent.set(recentKey, { checkedAt: now, certificates });
+  return certificates;
+}
+
+/** installedRootsSync without the recent-answer memo: one `stat`, and a re-read when the directory changed. */
+function readInstalledRoots(dir: string, allowInsecurePermissions: boolean): readonly Certificate[] {
   let info;
   try {
     // throwIfNoEntry: a missing store is the common case on every connect(); no exception built for it.
@@ -224,15 +271,15 @@ export function installedRootsSync(options: { dir?: string; allowInsecurePermiss
   } catch (cause) {
     throw ioError(`trust store ${dir}`, 'read it', cause);
   }
-  if (!info) return [];
-  if (!options.allowInsecurePermissions) checkStats(dir, info, 'not-writable');
+  if (!info) return NO_ROOTS;
+  if (!allowInsecurePermissions) checkStats(dir, info, 'not-writable');
   const cached = syncCache.get(dir);
   if (cached && cached.mtimeMs === info.mtimeMs && cached.ino === info.ino) return cached.certificates;
   const certificates: Certificate[] = [];
   for (const name of readdirSync(dir).filter((n) => n.endsWith(SUFFIX) && !n.startsWith('.')).sort()) {
     const file = join(dir, name);
     try {
-      if (!options.allowInsecurePermissions) checkStats(file, statSync(file), 'not-writable');
+      if (!allowInsecurePermissions) checkStats(file, statSync(file), 'not-writable');
       const cert = Certificate.from(readFileSync(file, 'utf8'));
       if (cert.isCA && name === cert.fingerprintSha256.replace(/:/g, '').toLowerCase() + SUFFIX) certificates.push(cert);
     } catch (error) {

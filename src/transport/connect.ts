@@ -163,7 +163,8 @@ class Dialer implements ConnectionDriver {
    */
   #dial(address: string, family: 4 | 6): Promise<void> {
     const o = this.#o!;
-    const peer = `${formatHostPort(o.host, o.port)}${address === o.host ? '' : ` via ${address}`}`;
+    // For messages only: built when an error needs it.
+    const peer = (): string => `${formatHostPort(o.host, o.port)}${address === o.host ? '' : ` via ${address}`}`;
     const entry = this.#cache?.get(this.#key);
     return new Promise((resolve, reject) => {
       const socket: DialedSocket = tlsConnect({
@@ -181,10 +182,10 @@ class Dialer implements ConnectionDriver {
       this.#pending = socket;
       const timer = setTimeout(() => {
         socket.destroy();
-        reject(new ConnectionError('CONNECT_TIMEOUT', `no TCP connection to ${peer} within ${o.connectTimeout} ms`, { hint: 'check that the device is on, on this network, and that no firewall drops the port' }));
+        reject(new ConnectionError('CONNECT_TIMEOUT', `no TCP connection to ${peer()} within ${o.connectTimeout} ms`, { hint: 'check that the device is on, on this network, and that no firewall drops the port' }));
       }, o.connectTimeout);
       // Stays registered if TCP fails (the socket is dead then), so no 'error' is ever unhandled.
-      const onError = (error: Error): void => { clearTimeout(timer); reject(mapSocketError(error, { peer, phase: 'connect' })); };
+      const onError = (error: Error): void => { clearTimeout(timer); reject(mapSocketError(error, { peer: peer(), phase: 'connect' })); };
       socket.on('error', onError);
       socket.once('connect', () => {
         clearTimeout(timer);
@@ -192,18 +193,18 @@ class Dialer implements ConnectionDriver {
         if (this.#disposed) { socket.destroy(); resolve(); return; }
         socket.setNoDelay(true);
         // Attached in this same callback, so the socket is never without an 'error' listener.
-        this.#attach(socket, entry);
+        this.#attach(socket, entry, address.includes('%') ? undefined : address);
         socket.removeListener('error', onError);
         resolve();
       });
     });
   }
 
-  #attach(socket: DialedSocket, entry: SessionEntry | undefined): void {
+  #attach(socket: DialedSocket, entry: SessionEntry | undefined, address: string | undefined): void {
     const o = this.#o!;
     const conn = this.connection;
     const cache = this.#cache;
-    conn[kAttach](socket, socket, o.identity !== undefined);
+    conn[kAttach](socket, socket, o.identity !== undefined, address);
     this.#handshakeTimer = setTimeout(() => {
       this.#handshakeTimer = undefined;
       conn[kFail](new ConnectionError('HANDSHAKE_TIMEOUT', `the TLS handshake with ${o.host}:${o.port} did not finish within ${o.handshakeTimeout} ms`, {

@@ -371,8 +371,11 @@ export class Connection extends EventEmitter {
     this.#finish('cancelled', undefined);
     if (established && this.#socket && !this.#socket.destroyed) {
       const socket = this.#socket;
+      // The peer already finished and nothing of ours is queued: close_notify and FIN go out now
+      // and the socket closes by itself. Otherwise a peer that never closes gets CLOSE_GRACE_MS.
+      const closesByItself = socket.readableEnded && socket.writableLength === 0;
       socket.end();
-      setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
+      if (!closesByItself) setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
     } else {
       this.#socket?.destroy();
       this.#raw?.destroy();
@@ -480,11 +483,15 @@ export class Connection extends EventEmitter {
     return this.#phase;
   }
 
-  /** Takes ownership of a TLS socket in handshake: routes its errors and closes. */
-  [kAttach](socket: TLSSocket, raw: Socket, presentedCertificate: boolean): void {
+  /**
+   * Takes ownership of a TLS socket in handshake: routes its errors and closes. `remoteAddress`:
+   * the peer's address when the caller knows it already (the address dialed, the one the listener
+   * read), which saves a getpeername() per connection.
+   */
+  [kAttach](socket: TLSSocket, raw: Socket, presentedCertificate: boolean, remoteAddress?: string): void {
     this.#socket = socket;
     this.#raw = raw;
-    this.#remoteAddress = socket.remoteAddress ?? raw.remoteAddress;
+    this.#remoteAddress = remoteAddress ?? socket.remoteAddress ?? raw.remoteAddress;
     this.#phase = 'handshake';
     this.#presented = presentedCertificate;
     (socket as OwnedSocket)[kOwner] = this;
@@ -517,7 +524,7 @@ export class Connection extends EventEmitter {
       this.#phase = 'verify';
       // The server asked for a client certificate (the client learns shared signature algorithms
       // only from a CertificateRequest): a close right after the handshake may be its refusal.
-      if (!this.#presented) { try { this.#requested = (this.#socket?.getSharedSigalgs().length ?? 0) > 0; } catch { this.#requested = false; } }
+      if (this.side === 'client' && !this.#presented) { try { this.#requested = (this.#socket?.getSharedSigalgs().length ?? 0) > 0; } catch { this.#requested = false; } }
       return;
     }
     const socket = this.#socket!;

@@ -243,11 +243,12 @@ export class Listener extends EventEmitter {
   #onSecure(socket: TLSSocket): void {
     socket.allowHalfOpen = true; // half-open from here on: a peer's send({ final }) may still be answered
     const raw = (socket as unknown as { _parent?: Socket })._parent ?? (socket as Socket);
+    const remoteAddress = socket.remoteAddress;
     const conn = new Connection({
-      side: 'server', host: socket.remoteAddress ?? 'unknown', port: socket.remotePort ?? 0, maxMessageSize: this.#o.maxMessageSize, rejectionWindowMs: 0,
+      side: 'server', host: remoteAddress ?? 'unknown', port: socket.remotePort ?? 0, maxMessageSize: this.#o.maxMessageSize, rejectionWindowMs: 0,
       observer: this.#observer,
     });
-    conn[kAttach](socket, raw, false);
+    conn[kAttach](socket, raw, false, remoteAddress);
     conn[kEstablish]('verify');
     const resumed = socket.isSessionReused();
     const protocol = socket.getProtocol() ?? 'unknown';
