@@ -104,7 +104,7 @@ function dialAddress(o: ResolvedConnectOptions, address: string, family: 4 | 6):
       const alpn = socket.alpnProtocol || undefined;
       verifyPeer({
         side: 'client', peerCertificates: chain, host: o.verifyName, port: o.port, serverName: o.serverName, protocol, alpn, resumed,
-        anchors: o.anchors.load, defaultPolicy: { kind: 'ssl', hostname: o.verifyName }, hook: o.verify, timeoutMs: o.verifyTimeout,
+        anchors: o.anchors.load, defaultPolicy: o.defaultPolicy, hook: o.verify, timeoutMs: o.verifyTimeout,
       }).then((outcome) => {
         if (settled) return;
         if (!outcome.ok) { fail(outcome.error); return; }

@@ -15,7 +15,7 @@ import type { Certificate } from '../cert/certificate.js';
 import { ConfigError, type LocalTlsError } from '../errors.js';
 import type { Identity } from '../identity/identity.js';
 import { describe } from '../internal/options.js';
-import { baseTlsOptions, peerChain, serverVerificationOptions, verifyPeer } from '../tls/index.js';
+import { baseTlsOptions, CLIENT_CERTIFICATE_POLICY, peerChain, serverVerificationOptions, verifyPeer } from '../tls/index.js';
 import { identityOption, resolveListenerOptions, type ListenerOptions, type ResolvedListenerOptions } from '../transport/listener-options.js';
 import { mapSocketError } from '../transport/error-map.js';
 import { SocketTlsInfo } from '../transport/tls-info.js';
@@ -164,7 +164,7 @@ export class LocalTlsServer extends HttpsServer {
     socket.on('error', noop); // until the parser adds its own: a reset while verifying is not a crash
     verifyPeer({
       side: 'server', peerCertificates: chain, host, port, serverName, protocol, alpn, resumed,
-      anchors: this.#o.anchors.load, defaultPolicy: { kind: 'ssl', server: false }, hook: this.#o.verify, timeoutMs: this.#o.verifyTimeout,
+      anchors: this.#o.anchors.load, defaultPolicy: CLIENT_CERTIFICATE_POLICY, hook: this.#o.verify, timeoutMs: this.#o.verifyTimeout,
       requireCertificate: this.#o.requireCertificate,
     }).then((outcome) => {
       if (!outcome.ok) { refuse(outcome.error); return; }

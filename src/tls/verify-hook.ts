@@ -35,6 +35,13 @@ export function serverVerificationOptions(request: boolean): { requestCert: bool
   return { requestCert: request, rejectUnauthorized: false };
 }
 
+/**
+ * The listener's default policy for client certificates: the SSL client policy, no name (a device's
+ * address says nothing about who it is). Frozen, so it is resolved once for every connection.
+ * @example `verifyPeer({ ..., side: 'server', defaultPolicy: CLIENT_CERTIFICATE_POLICY })`
+ */
+export const CLIENT_CERTIFICATE_POLICY: Readonly<{ kind: 'ssl'; server: false }> = Object.freeze({ kind: 'ssl', server: false });
+
 /** Default time a verify hook may take: 10 s. */
 export const DEFAULT_VERIFY_TIMEOUT_MS = 10_000;
 

@@ -62,6 +62,21 @@ function onSession(this: DialedSocket, session: Buffer): void {
   }
 }
 
+/** Session keys per resolved options (resolveConnectOptions hands back the same frozen object for the same options). */
+const sessionKeys = new WeakMap<ResolvedConnectOptions, string>();
+
+function sessionKeyOf(o: ResolvedConnectOptions): string {
+  let key = sessionKeys.get(o);
+  if (key === undefined) {
+    key = sessionKey({
+      host: o.host, port: o.port, serverName: o.serverName, anchorsKey: o.anchors.key, hookId: hookId(o.verify),
+      identity: o.identity?.certificate.fingerprintSha256 ?? '', minVersion: o.minVersion, alpn: o.alpn,
+    });
+    sessionKeys.set(o, key);
+  }
+  return key;
+}
+
 class Dialer implements ConnectionDriver {
   connection!: Connection;
   /** Dropped once the connection is ready: a ready connection keeps only what the session cache needs. */
@@ -81,10 +96,7 @@ class Dialer implements ConnectionDriver {
     this.#o = o;
     this.#cache = o.sessionCache;
     this.#attemptsLeft = o.retryAttempts;
-    this.#key = sessionKey({
-      host: o.host, port: o.port, serverName: o.serverName, anchorsKey: o.anchors.key, hookId: hookId(o.verify),
-      identity: o.identity?.certificate.fingerprintSha256 ?? '', minVersion: o.minVersion, alpn: o.alpn,
-    });
+    this.#key = sessionKeyOf(o);
   }
 
   start(): void {
@@ -232,7 +244,7 @@ class Dialer implements ConnectionDriver {
     const alpn = socket.alpnProtocol || undefined;
     verifyPeer({
       side: 'client', peerCertificates: chain, host: o.verifyName, port: o.port, serverName: o.serverName, protocol, alpn, resumed,
-      anchors: o.anchors.load, defaultPolicy: { kind: 'ssl', hostname: o.verifyName }, hook: o.verify, timeoutMs: o.verifyTimeout,
+      anchors: o.anchors.load, defaultPolicy: o.defaultPolicy, hook: o.verify, timeoutMs: o.verifyTimeout,
     }).then((outcome) => {
       if (this.#disposed) return;
       if (!outcome.ok) {

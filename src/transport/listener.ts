@@ -9,7 +9,7 @@ import { createServer, type Server, type TLSSocket } from 'node:tls';
 import { Certificate } from '../cert/certificate.js';
 import { ConfigError, ConnectionError, type LocalTlsError } from '../errors.js';
 import type { Identity } from '../identity/identity.js';
-import { baseTlsOptions, peerChain, serverVerificationOptions, verifyPeer } from '../tls/index.js';
+import { baseTlsOptions, CLIENT_CERTIFICATE_POLICY, peerChain, serverVerificationOptions, verifyPeer } from '../tls/index.js';
 import { Connection, kAttach, kEstablish, kFail, type ConnectionObserver } from './connection.js';
 import { SocketTlsInfo } from './tls-info.js';
 import { mapSocketError } from './error-map.js';
@@ -264,7 +264,7 @@ export class Listener extends EventEmitter {
     if (resumed && chain.length === 1) chain = [...(this.#chains.get(chain[0]!.fingerprintSha256) ?? chain)];
     verifyPeer({
       side: 'server', peerCertificates: chain, host: conn.host, port: conn.port, serverName, protocol, alpn, resumed,
-      anchors: this.#o.anchors.load, defaultPolicy: { kind: 'ssl', server: false }, hook: this.#o.verify, timeoutMs: this.#o.verifyTimeout,
+      anchors: this.#o.anchors.load, defaultPolicy: CLIENT_CERTIFICATE_POLICY, hook: this.#o.verify, timeoutMs: this.#o.verifyTimeout,
       requireCertificate: this.#o.requireCertificate,
     }).then(
       (outcome) => (outcome.ok ? this.#handOut(conn, socket, raw, { protocol, alpn, serverName, peerCertificates: chain, resumed, trustResult: outcome.trustResult }) : conn[kFail](outcome.error)),

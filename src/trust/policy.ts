@@ -63,6 +63,17 @@ const BASIC: ResolvedPolicy = Object.freeze({ kind: 'basicX509', hostname: undef
  */
 export function resolvePolicy(policy: unknown, name = 'policy'): ResolvedPolicy {
   if (policy === undefined) return BASIC;
+  // A frozen policy object cannot change: resolved once (connect() and the listener pass one per connection).
+  const known = typeof policy === 'object' && policy !== null ? frozenPolicies.get(policy) : undefined;
+  if (known !== undefined) return known;
+  const resolved = resolveFreshPolicy(policy, name);
+  if (Object.isFrozen(policy)) frozenPolicies.set(policy as object, resolved);
+  return resolved;
+}
+
+const frozenPolicies = new WeakMap<object, ResolvedPolicy>();
+
+function resolveFreshPolicy(policy: unknown, name: string): ResolvedPolicy {
   if (policy === null || typeof policy !== 'object' || Array.isArray(policy)) {
     throw new ConfigError('INVALID_OPTION', `${name}: expected { kind: 'basicX509' } or { kind: 'ssl', hostname }; found ${describe(policy)}`);
   }
@@ -88,5 +99,5 @@ export function resolvePolicy(policy: unknown, name = 'policy'): ResolvedPolicy 
     });
   }
   const hostname = p.hostname as string | undefined;
-  return { kind: 'ssl', hostname, server, key: `ssl|${server ? 'server' : 'client'}|${hostname ?? ''}` };
+  return Object.freeze({ kind: 'ssl', hostname, server, key: `ssl|${server ? 'server' : 'client'}|${hostname ?? ''}` });
 }
