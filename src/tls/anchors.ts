@@ -18,7 +18,8 @@ export interface AnchorOptions {
   /**
    * Include the roots installed in a trust store (see TrustStore): true = the default store
    * (`<localtls home>/trust`), a string = that directory, false = none. Read when the options are
-   * resolved (cached until the directory changes). Default: true for clients, false for listeners.
+   * resolved (cached until the directory changes; the directory is looked at at most once a second,
+   * at once after a TrustStore add/remove in this process). Default: true for clients, false for listeners.
    */
   trustStore?: boolean | string;
 }
@@ -98,8 +99,8 @@ export function resolveAnchors(options: AnchorOptions, systemDefault: boolean, n
   if (typeof store !== 'boolean' && (typeof store !== 'string' || store.length === 0)) {
     throw new ConfigError('INVALID_OPTION', `trustStore: expected true, false or a trust store directory; found ${describe(store)}`);
   }
-  // The store is looked at on every resolution (so a root added or removed counts at the next
-  // connect); it hands back the same frozen array while the directory is unchanged.
+  // The store is asked on every resolution (it looks at its directory at most once a second, at
+  // once after an add/remove in this process); it hands back the same frozen array while unchanged.
   const installed = store === false ? NO_CERTIFICATES : installedRootsSync(typeof store === 'string' ? { dir: store } : {});
   const system = options.systemRoots ?? systemDefault;
   const memo = resolutions.get(roots);
