@@ -128,8 +128,9 @@ function remember(host: string, port: number, options: ConnectOptions | undefine
   const o = (options ?? {}) as Record<string, unknown>;
   const keys = Object.keys(o);
   const retry = o.retry as { attempts?: unknown; delay?: unknown } | undefined;
-  // Only plain objects are remembered: with another prototype, inherited options would go unseen by Object.keys.
-  if (Object.getPrototypeOf(o) !== Object.prototype || (retry !== undefined && (retry === null || typeof retry !== 'object' || Object.getPrototypeOf(retry) !== Object.prototype))) { previous = undefined; return; }
+  // Only plain data objects are remembered: with another prototype, inherited options would go unseen
+  // by Object.keys; a getter could have answered validation differently from the values kept here.
+  if (!plainData(o) || (retry !== undefined && (retry === null || typeof retry !== 'object' || !plainData(retry)))) { previous = undefined; return; }
   previous = {
     host, port, keys, values: keys.map((k) => o[k]), resolved,
     alpn: Array.isArray(o.alpn) ? [...(o.alpn as string[])] : undefined,
@@ -159,6 +160,10 @@ function previousResolution(host: unknown, port: unknown, options: ConnectOption
   }
   const anchors = resolveAnchors({ trustRoots: o.trustRoots as ConnectOptions['trustRoots'], systemRoots: o.systemRoots as boolean | undefined, trustStore: o.trustStore as boolean | string | undefined }, true);
   return anchors === last.resolved.anchors ? last.resolved : undefined;
+}
+
+function plainData(value: object): boolean {
+  return Object.getPrototypeOf(value) === Object.prototype && Object.values(Object.getOwnPropertyDescriptors(value)).every((d) => 'value' in d);
 }
 
 function sameStrings(value: unknown, known: readonly string[] | undefined): boolean {

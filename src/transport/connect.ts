@@ -205,7 +205,8 @@ class Dialer implements ConnectionDriver {
         if (this.#disposed) { socket.destroy(); resolve(); return; }
         socket.setNoDelay(true);
         // Attached in this same callback, so the socket is never without an 'error' listener.
-        this.#attach(socket, entry, address.includes('%') ? undefined : address);
+        // An IPv4 literal is the text getpeername() would give; IPv6 text may differ (zone, zeros, mapped forms).
+        this.#attach(socket, entry, family === 4 ? address : undefined);
         socket.removeListener('error', onError);
         resolve();
       });

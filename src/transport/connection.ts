@@ -371,11 +371,8 @@ export class Connection extends EventEmitter {
     this.#finish('cancelled', undefined);
     if (established && this.#socket && !this.#socket.destroyed) {
       const socket = this.#socket;
-      // The peer already finished and nothing of ours is queued: close_notify and FIN go out now
-      // and the socket closes by itself. Otherwise a peer that never closes gets CLOSE_GRACE_MS.
-      const closesByItself = socket.readableEnded && socket.writableLength === 0;
       socket.end();
-      if (!closesByItself) setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
+      setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
     } else {
       this.#socket?.destroy();
       this.#raw?.destroy();

@@ -67,7 +67,8 @@ export function resolvePolicy(policy: unknown, name = 'policy'): ResolvedPolicy 
   const known = typeof policy === 'object' && policy !== null ? frozenPolicies.get(policy) : undefined;
   if (known !== undefined) return known;
   const resolved = resolveFreshPolicy(policy, name);
-  if (Object.isFrozen(policy)) frozenPolicies.set(policy as object, resolved);
+  // Frozen data properties only: a getter on a frozen object can still answer differently each time.
+  if (Object.isFrozen(policy) && Object.values(Object.getOwnPropertyDescriptors(policy)).every((d) => 'value' in d)) frozenPolicies.set(policy as object, resolved);
   return resolved;
 }
 

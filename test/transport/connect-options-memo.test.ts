@@ -49,6 +49,23 @@ test('resolveConnectOptions: the same values give the same frozen result; any ch
   // Options with another prototype are validated every time (inherited options would go unseen).
   const inherited = Object.create({ handshakeTimeout: -1 }) as object;
   assert.throws(() => resolveConnectOptions('desk.local', 4433, inherited as never), { code: 'INVALID_OPTION' });
+  // Options read through a getter are never remembered: the next call is validated again.
+  let timeout = 1000;
+  const viaGetter = { get handshakeTimeout() { return timeout; } };
+  assert.equal(resolveConnectOptions('desk.local', 4433, viaGetter).handshakeTimeout, 1000);
+  timeout = -1;
+  assert.throws(() => resolveConnectOptions('desk.local', 4433, viaGetter), { code: 'INVALID_OPTION' });
+});
+
+test('resolvePolicy: a frozen policy is resolved once, unless a getter could answer differently', async () => {
+  const { resolvePolicy } = await import('../../src/trust/policy.js');
+  const frozen = Object.freeze({ kind: 'ssl' as const, hostname: 'desk.local' });
+  assert.equal(resolvePolicy(frozen), resolvePolicy(frozen));
+  let name = 'desk.local';
+  const moving = Object.freeze({ kind: 'ssl' as const, get hostname() { return name; } });
+  assert.equal(resolvePolicy(moving).hostname, 'desk.local');
+  name = 'other.local';
+  assert.equal(resolvePolicy(moving).hostname, 'other.local');
 });
 
 test('resolveConnectOptions: a root installed in the trust store counts at the next resolution', async (t) => {
