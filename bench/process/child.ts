@@ -33,8 +33,8 @@ const PING = Buffer.alloc(64, 0x65);
  * run in steady state, long after V8 has compiled the hot paths. Measured (2026-12-06, per-trip
  * samples): with 500 warm-up trips, the slow trips (>200 µs) sat at the same indices run after run
  * in the first ~1,000 measured trips, for both sides — JIT tiering, not the network — and, since
- * localtls has more JavaScript to compile, they decided its p99 (0.40–0.52×); from trip 2,000 on
- * the p99s were 145–167 vs 129–149 µs.
+ * localtls has more JavaScript to compile, they decided its p99 (0.40–0.52×); from measured trip
+ * 1,500 on the p99s were 145–167 vs 129–149 µs.
  */
 const QUICK = process.env.LT_BENCH_QUICK === '1';
 const ECHO_WARMUP = QUICK ? 200 : 2_500;
