@@ -63,7 +63,7 @@ function pieces(withOptions: boolean, withVerify: boolean): () => Promise<void> 
   let chain: readonly Certificate[] = [];
   return async () => {
     if (withOptions) resolveConnectOptions(HOST, port, { trustRoots: roots, sessionCache: cache });
-    const conn = new Connection({ side: 'client', host: HOST, port, maxMessageSize: 1 << 24, rejectionWindowMs: 10_000 });
+    const conn = new Connection({ host: HOST, port, settings: { side: 'client', maxMessageSize: 1 << 24, rejectionWindowMs: 10_000 } });
     const socket: TLSSocket = tlsConnect({ host: HOST, port, secureContext: context, ...clientVerificationOptions(), ...({ allowHalfOpen: true } as object), ...(session ? { session } : {}) });
     socket.on('session', (s: Buffer) => { session = s; });
     await new Promise((resolve, reject) => { socket.once('connect', resolve); socket.once('error', reject); });

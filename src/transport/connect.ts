@@ -42,8 +42,8 @@ export function connect(host: string | DiscoveredService, port?: number | (Conne
   const resolved = resolveConnectOptions(host, port, options);
   const dialer = new Dialer(resolved);
   const conn = new Connection({
-    side: 'client', host: resolved.host, port: resolved.port, maxMessageSize: resolved.maxMessageSize,
-    rejectionWindowMs: resolved.handshakeTimeout, driver: dialer,
+    host: resolved.host, port: resolved.port, driver: dialer,
+    settings: { side: 'client', maxMessageSize: resolved.maxMessageSize, rejectionWindowMs: resolved.handshakeTimeout },
   });
   dialer.connection = conn;
   process.nextTick(() => dialer.start());

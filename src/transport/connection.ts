@@ -57,6 +57,25 @@ export const kWaiting = Symbol('waiting');
 /** The Connection that owns a socket: lets one shared listener per event serve every socket. */
 const kOwner = Symbol('localtls.connection');
 type OwnedSocket = TLSSocket & { [kOwner]?: Connection };
+const eventEmitterEmit = EventEmitter.prototype.emit;
+
+// #flags bits: booleans packed into one small integer (a field each would cost 8 bytes per connection).
+/** We presented a certificate (client side). */
+const PRESENTED = 1;
+/** The server sent a CertificateRequest (client side). */
+const REQUESTED = 2;
+/** Our final data was sent: no more send(). */
+const ENDED = 4;
+/** A reader (async iteration, messages()) is consuming. */
+const ITERATING = 8;
+/** At least one byte arrived from the peer after ready. */
+const RECEIVED = 16;
+/** The peer ended its side while verification was still running. */
+const PEER_END = 32;
+/** The peer closed the whole socket while verification was still running. */
+const PEER_CLOSE = 64;
+/** remoteAddress is the same text as host (the listener side): not stored twice. */
+const ADDRESS_IS_HOST = 128;
 
 const noop = (): void => {};
 const CLOSE_GRACE_MS = 2000;
@@ -76,16 +95,31 @@ function rejectWrite(w: PendingWrite, error: unknown): void {
   w.reject(error);
 }
 
+/**
+ * What connections of one listener (or one connect() call) share (internal): made once per
+ * listener, so each of its connections holds one reference instead of a field per setting.
+ */
+export interface ConnectionSettings {
+  readonly side: 'client' | 'server';
+  readonly maxMessageSize: number;
+  /** How long after `ready` a bare close still counts as the peer rejecting our certificate. */
+  readonly rejectionWindowMs: number;
+  readonly observer?: ConnectionObserver;
+}
+
 /** Construction options (internal). */
 export interface ConnectionInit {
-  side: 'client' | 'server';
   host: string;
   port: number;
-  maxMessageSize: number;
-  /** How long after `ready` a bare close still counts as the peer rejecting our certificate. */
-  rejectionWindowMs: number;
+  settings: ConnectionSettings;
   driver?: ConnectionDriver;
-  observer?: ConnectionObserver;
+}
+
+/** The ready promise and, while it is pending, its resolve/reject (one object, made only when asked for). */
+interface ReadySignal {
+  readonly promise: Promise<void>;
+  resolve: (() => void) | undefined;
+  reject: ((error: unknown) => void) | undefined;
 }
 
 /**
@@ -107,36 +141,24 @@ export class Connection extends EventEmitter {
   readonly host: string;
   /** The peer's port. */
   readonly port: number;
-  /** 'client' for connect(), 'server' for a listener's connections. */
-  readonly side: 'client' | 'server';
 
-  // Kept small on purpose: a listener may hold thousands of idle connections. Objects that only
-  // some connections need (the ready promise, the write queue, the receive buffer) are made lazily.
+  // Kept small on purpose: a listener may hold thousands of idle connections (every field is 8
+  // bytes each). Settings are shared per listener, booleans packed into #flags, and objects that
+  // only some connections need (the ready signal, the write queue, the receive buffer) made lazily.
+  readonly #settings: ConnectionSettings;
   #state: ConnectionState = 'setup';
-  readonly #maxMessageSize: number;
-  readonly #rejectionWindowMs: number;
-  #driver: ConnectionDriver | undefined;
-  readonly #observer: ConnectionObserver | undefined;
-  #ready: Promise<void> | undefined;
-  #resolveReady: (() => void) | undefined;
-  #rejectReady: ((error: unknown) => void) | undefined;
-  #socket: TLSSocket | undefined;
-  #raw: Socket | undefined;
   #phase: FailurePhase = 'connect';
-  #presented = false;
-  /** The server sent a CertificateRequest (client side). */
-  #requested = false;
-  #queue: PendingWrite[] | undefined;
-  #buffer: ReceiveBuffer | undefined;
+  #flags = 0;
+  #driver: ConnectionDriver | undefined;
+  #ready: ReadySignal | undefined;
+  #socket: TLSSocket | undefined;
+  /** Before established: writes queued until verification passed; after: the receive buffer (made when first needed). */
+  #io: PendingWrite[] | ReceiveBuffer | undefined;
   #error: LocalTlsError | undefined;
   #info: TlsInfo | undefined;
-  #ended = false;
-  #readyAt = 0;
-  #received = 0;
-  /** The peer closed cleanly while verification was still running ('end' or the whole socket). */
-  #peerClosed: 'end' | 'close' | undefined;
-  #iterating = false;
   #remoteAddress: string | undefined;
+  /** When ready, only where a rejection window applies (Date.now() would box a number per connection). */
+  #readyAt: number | undefined;
 
   constructor(init: ConnectionInit) {
     super();
@@ -145,24 +167,33 @@ export class Connection extends EventEmitter {
     (this as unknown as { _events: undefined })._events = undefined;
     this.host = init.host;
     this.port = init.port;
-    this.side = init.side;
-    this.#maxMessageSize = init.maxMessageSize;
-    this.#rejectionWindowMs = init.rejectionWindowMs;
+    this.#settings = init.settings;
     this.#driver = init.driver;
-    this.#observer = init.observer;
+  }
+
+  /** 'client' for connect(), 'server' for a listener's connections. */
+  get side(): 'client' | 'server' {
+    return this.#settings.side;
   }
 
   /** Resolves when the connection is ready; rejects with the ConnectionError when it fails or is cancelled first. */
   get ready(): Promise<void> {
-    return (this.#ready ??= this.#makeReady());
+    return (this.#ready ??= this.#makeReady()).promise;
   }
 
-  #makeReady(): Promise<void> {
-    if (this.#phase === 'established') return Promise.resolve();
-    if (this.#terminal) return rejected(this.#error ?? cancelledError());
-    const p = new Promise<void>((resolve, reject) => { this.#resolveReady = resolve; this.#rejectReady = reject; });
-    p.catch(noop);
-    return p;
+  #makeReady(): ReadySignal {
+    if (this.#phase === 'established') return { promise: Promise.resolve(), resolve: undefined, reject: undefined };
+    if (this.#terminal) return { promise: rejected(this.#error ?? cancelledError()), resolve: undefined, reject: undefined };
+    let signal!: ReadySignal;
+    const promise = new Promise<void>((resolve, reject) => { signal = { promise: undefined as unknown as Promise<void>, resolve, reject }; });
+    promise.catch(noop);
+    (signal as { promise: Promise<void> }).promise = promise;
+    return signal;
+  }
+
+  /** The write queue (only before established). */
+  get #queue(): PendingWrite[] | undefined {
+    return this.#phase === 'established' ? undefined : this.#io as PendingWrite[] | undefined;
   }
 
   /** The current state. */
@@ -178,7 +209,7 @@ export class Connection extends EventEmitter {
   #transition(to: ConnectionState, error?: LocalTlsError): boolean {
     if (!canTransition(CONNECTION_TRANSITIONS, this.#state, to)) return false;
     this.#state = to;
-    if (to === 'failed' || to === 'cancelled') this.#observer?.connectionEnded(this, to, error);
+    if (to === 'failed' || to === 'cancelled') this.#settings.observer?.connectionEnded(this, to, error);
     this.emit('state', to, error);
     return true;
   }
@@ -195,12 +226,19 @@ export class Connection extends EventEmitter {
 
   /** The peer's IP address once connected. */
   get remoteAddress(): string | undefined {
+    if (this.#flags & ADDRESS_IS_HOST) return this.host;
     return this.#remoteAddress ?? this.#raw?.remoteAddress ?? this.#socket?.remoteAddress;
   }
 
   /** Our local port once connected. */
   get localPort(): number | undefined {
     return this.#raw?.localPort ?? this.#socket?.localPort;
+  }
+
+  /** The TCP socket under the TLS socket (the same socket on the client side). */
+  get #raw(): Socket | undefined {
+    const socket = this.#socket;
+    return socket && ((socket as unknown as { _parent?: Socket | null })._parent ?? socket);
   }
 
   /**
@@ -215,14 +253,14 @@ export class Connection extends EventEmitter {
     }
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     const final = options?.final === true;
-    if (this.#ended) return rejected(new ConnectionError('INVALID_STATE', 'send(): this connection already sent its final data', { hint: 'send { final: true } only with the last data' }));
+    if (this.#flags & ENDED) return rejected(new ConnectionError('INVALID_STATE', 'send(): this connection already sent its final data', { hint: 'send { final: true } only with the last data' }));
     if (this.#terminal) return rejected(this.#error ?? new ConnectionError('INVALID_STATE', `send(): the connection is ${this.state}`));
-    if (final) this.#ended = true;
+    if (final) this.#flags |= ENDED;
     let w!: PendingWrite;
     const promise = new Promise<void>((resolve, reject) => { w = { data: bytes, final, promise: undefined as unknown as Promise<void>, resolve, reject }; });
     w.promise = promise;
     if (this.#phase === 'established') this.#write(w);
-    else (this.#queue ??= []).push(w);
+    else ((this.#io ??= []) as PendingWrite[]).push(w);
     return promise;
   }
 
@@ -262,7 +300,7 @@ export class Connection extends EventEmitter {
 
   /** The receive buffer, made when first needed (an idle connection has none). Only once established. */
   #rx(): ReceiveBuffer {
-    return (this.#buffer ??= new ReceiveBuffer(HIGH_WATER_MARK, this.#socket!));
+    return (this.#io ??= new ReceiveBuffer(HIGH_WATER_MARK, this.#socket!)) as ReceiveBuffer;
   }
 
   /**
@@ -275,7 +313,7 @@ export class Connection extends EventEmitter {
     this.#claimReader('async iteration');
     let finished = false;
     const finish = (): IteratorResult<Uint8Array> => {
-      if (!finished) { finished = true; this.#iterating = false; }
+      if (!finished) { finished = true; this.#flags &= ~ITERATING; }
       return { done: true, value: undefined };
     };
     const reader: Reader<IteratorResult<Uint8Array>> = {
@@ -305,7 +343,7 @@ export class Connection extends EventEmitter {
    */
   sendMessage(message: Uint8Array | unknown): Promise<void> {
     let frame: Buffer;
-    try { frame = encodeMessage(message, this.#maxMessageSize); }
+    try { frame = encodeMessage(message, this.#settings.maxMessageSize); }
     catch (error) { return rejected(error); }
     return this.send(frame);
   }
@@ -317,7 +355,7 @@ export class Connection extends EventEmitter {
    */
   async *messages(): AsyncGenerator<Message> {
     this.#claimReader('messages()');
-    const decoder = new MessageDecoder(this.#maxMessageSize);
+    const decoder = new MessageDecoder(this.#settings.maxMessageSize);
     try {
       for (;;) {
         const { data, isComplete } = await this.#receive(1, CHUNK_MAX);
@@ -331,13 +369,13 @@ export class Connection extends EventEmitter {
         }
       }
     } finally {
-      this.#iterating = false;
+      this.#flags &= ~ITERATING;
     }
   }
 
   #claimReader(what: string): void {
-    if (this.#iterating) throw new ConnectionError('INVALID_STATE', `${what}: another reader is already consuming this connection`);
-    this.#iterating = true;
+    if (this.#flags & ITERATING) throw new ConnectionError('INVALID_STATE', `${what}: another reader is already consuming this connection`);
+    this.#flags |= ITERATING;
   }
 
   /**
@@ -409,16 +447,17 @@ export class Connection extends EventEmitter {
   }
 
   #context() {
-    return { peer: formatHostPort(this.host, this.port), phase: this.#phase, presentedCertificate: this.#presented };
+    return { peer: formatHostPort(this.host, this.port), phase: this.#phase, presentedCertificate: (this.#flags & PRESENTED) !== 0 };
   }
 
   #finish(state: 'failed' | 'cancelled', error: LocalTlsError | undefined): void {
     if (this.#terminal) return;
     this.#error = error;
     const queue = this.#queue;
-    this.#queue = undefined;
-    const rejectReady = this.#rejectReady;
-    this.#resolveReady = this.#rejectReady = undefined;
+    if (queue) this.#io = undefined;
+    const signal = this.#ready;
+    const rejectReady = signal?.reject;
+    if (signal) signal.resolve = signal.reject = undefined;
     const reason = error ?? (queue?.length || rejectReady ? cancelledError() : undefined);
     if (queue) for (const w of queue) rejectWrite(w, reason);
     if (this.#phase === 'established') { if (error) this.#rx().fail(error); else this.#rx().end(); }
@@ -440,7 +479,7 @@ export class Connection extends EventEmitter {
   static #onEnd(this: OwnedSocket): void {
     const conn = this[kOwner];
     if (!conn || conn.#terminal) return;
-    if (conn.#phase === 'verify') { conn.#peerClosed ||= 'end'; return; }
+    if (conn.#phase === 'verify') { conn.#flags |= PEER_END; return; }
     const ctx = conn.#rejectionContext();
     if (ctx.phase === 'established') conn.#rx().end();
     else conn[kFail](prematureClose(ctx));
@@ -450,7 +489,7 @@ export class Connection extends EventEmitter {
     const conn = this[kOwner];
     if (!conn || conn.#terminal) return;
     // A clean close while our verification is still running: finish verifying, then ready and the end.
-    if (conn.#phase === 'verify') { conn.#peerClosed = 'close'; return; }
+    if (conn.#phase === 'verify') { conn.#flags |= PEER_CLOSE; return; }
     if (conn.#phase !== 'established') { conn[kFail](prematureClose(conn.#rejectionContext())); return; }
     const ctx = conn.#rejectionContext();
     if (ctx.phase !== 'established') { conn[kFail](prematureClose(ctx)); return; }
@@ -460,8 +499,24 @@ export class Connection extends EventEmitter {
 
   static #onData(this: OwnedSocket, chunk: Buffer): void {
     const conn = this[kOwner]!;
-    conn.#received += chunk.length;
+    conn.#flags |= RECEIVED;
     conn.#rx().push(chunk);
+  }
+
+  /**
+   * The socket's `emit`, installed on each owned socket instead of three listeners ('error', 'end',
+   * 'close'): node:tls already listens to those, and every extra listener turns a socket's entry
+   * into an array (about 340 bytes per idle connection). Node's own listeners run first, as before.
+   * An 'error' nobody else listens to is the connection's alone (it never throws).
+   */
+  static #emit(this: OwnedSocket, event: string | symbol): boolean {
+    const delivered = event !== 'error' || this.listenerCount('error') > 0
+      // eslint-disable-next-line prefer-rest-params -- pass every argument through unchanged, without a rest array per 'data' chunk
+      ? eventEmitterEmit.apply(this, arguments as unknown as [string | symbol, ...unknown[]]) : true;
+    if (event === 'error') Connection.#onError.call(this, arguments[1] as Error);
+    else if (event === 'end') Connection.#onEnd.call(this);
+    else if (event === 'close') Connection.#onClose.call(this);
+    return delivered;
   }
 
   // ---- internal API used by connect() and Listener ----
@@ -487,15 +542,21 @@ export class Connection extends EventEmitter {
    */
   [kAttach](socket: TLSSocket, raw: Socket, presentedCertificate: boolean, remoteAddress?: string): void {
     this.#socket = socket;
-    this.#raw = raw;
-    this.#remoteAddress = remoteAddress ?? socket.remoteAddress ?? raw.remoteAddress;
+    const address = remoteAddress ?? socket.remoteAddress ?? raw.remoteAddress;
+    if (address === this.host) this.#flags |= ADDRESS_IS_HOST;
+    else this.#remoteAddress = address;
     this.#phase = 'handshake';
-    this.#presented = presentedCertificate;
+    if (presentedCertificate) this.#flags |= PRESENTED;
     (socket as OwnedSocket)[kOwner] = this;
     if (raw !== socket && raw.listenerCount('error') === 0) raw.on('error', noop);
-    socket.on('error', Connection.#onError);
-    socket.on('end', Connection.#onEnd);
-    socket.on('close', Connection.#onClose);
+    if (Object.hasOwn(socket, 'emit')) {
+      // Someone replaced this socket's emit already: plain listeners, which work with any emit.
+      socket.on('error', Connection.#onError);
+      socket.on('end', Connection.#onEnd);
+      socket.on('close', Connection.#onClose);
+    } else {
+      socket.emit = Connection.#emit;
+    }
   }
 
   /**
@@ -505,7 +566,8 @@ export class Connection extends EventEmitter {
    */
   #rejectionContext() {
     const ctx = this.#context();
-    if ((this.#presented || this.#requested) && ctx.phase === 'established' && !this.#ended && this.#received === 0 && Date.now() - this.#readyAt < this.#rejectionWindowMs) {
+    if ((this.#flags & (PRESENTED | REQUESTED)) !== 0 && (this.#flags & (ENDED | RECEIVED)) === 0 && ctx.phase === 'established'
+      && this.#readyAt !== undefined && Date.now() - this.#readyAt < this.#settings.rejectionWindowMs) {
       return { ...ctx, phase: 'verify' as FailurePhase };
     }
     return ctx;
@@ -521,26 +583,27 @@ export class Connection extends EventEmitter {
       this.#phase = 'verify';
       // The server asked for a client certificate (the client learns shared signature algorithms
       // only from a CertificateRequest): a close right after the handshake may be its refusal.
-      if (this.side === 'client' && !this.#presented) { try { this.#requested = (this.#socket?.getSharedSigalgs().length ?? 0) > 0; } catch { this.#requested = false; } }
+      if (this.side === 'client' && !(this.#flags & PRESENTED)) { try { if ((this.#socket?.getSharedSigalgs().length ?? 0) > 0) this.#flags |= REQUESTED; } catch { /* none requested */ } }
       return;
     }
     const socket = this.#socket!;
     this.#info = info;
+    const queue = this.#queue;
+    this.#io = undefined;
     this.#phase = 'established';
-    this.#readyAt = Date.now();
+    if (this.#settings.rejectionWindowMs > 0 && (this.#flags & (PRESENTED | REQUESTED)) !== 0) this.#readyAt = Date.now();
     if (this.#state === 'setup') this.#transition('preparing');
     this.#transition('ready');
-    const resolveReady = this.#resolveReady;
-    this.#resolveReady = this.#rejectReady = undefined;
+    const signal = this.#ready;
+    const resolveReady = signal?.resolve;
+    if (signal) signal.resolve = signal.reject = undefined;
     resolveReady?.();
     socket.on('data', Connection.#onData);
-    const queue = this.#queue;
-    this.#queue = undefined;
     if (queue) for (const w of queue) this.#write(w);
-    const closed = this.#peerClosed;
-    this.#peerClosed = undefined;
+    const closed = this.#flags & (PEER_END | PEER_CLOSE);
+    this.#flags &= ~(PEER_END | PEER_CLOSE);
     if (closed) Connection.#onEnd.call(socket as OwnedSocket);
-    if (closed === 'close') Connection.#onClose.call(socket as OwnedSocket);
+    if (closed & PEER_CLOSE) Connection.#onClose.call(socket as OwnedSocket);
   }
 
   /** Fails: destroys the socket without flushing anything, rejects everything pending. */

@@ -10,7 +10,7 @@ import { Certificate } from '../cert/certificate.js';
 import { ConfigError, ConnectionError, type LocalTlsError } from '../errors.js';
 import type { Identity } from '../identity/identity.js';
 import { baseTlsOptions, CLIENT_CERTIFICATE_POLICY, peerChain, serverVerificationOptions, verifyPeer } from '../tls/index.js';
-import { Connection, kAttach, kEstablish, kFail, type ConnectionObserver } from './connection.js';
+import { Connection, kAttach, kEstablish, kFail, type ConnectionSettings } from './connection.js';
 import { SocketTlsInfo } from './tls-info.js';
 import { mapSocketError } from './error-map.js';
 import { identityOption, resolveListenerOptions, type ListenerOptions, type ResolvedListenerOptions } from './listener-options.js';
@@ -77,8 +77,8 @@ export class Listener extends EventEmitter {
   #advertising: ListenerAdvertising | undefined;
   /** One 'close' listener shared by every accepted TCP socket (it is `this` when called). */
   readonly #untrack: (this: Socket) => void;
-  /** One observer shared by every connection: bookkeeping and 'handshakeError' when one ends. */
-  readonly #observer: ConnectionObserver;
+  /** Shared by every connection: its settings, and the observer (bookkeeping and 'handshakeError' when one ends). */
+  readonly #settings: ConnectionSettings;
 
   readonly #shared: SharedListen | undefined;
 
@@ -88,8 +88,11 @@ export class Listener extends EventEmitter {
     this.#shared = shared;
     const sockets = this.#sockets;
     this.#untrack = function untrack(this: Socket) { sockets.delete(this); };
-    this.#observer = { connectionEnded: (conn, state, error) => this.#connectionEnded(conn, state, error) };
     this.#o = resolveListenerOptions(options);
+    this.#settings = Object.freeze<ConnectionSettings>({
+      side: 'server', maxMessageSize: this.#o.maxMessageSize, rejectionWindowMs: 0,
+      observer: { connectionEnded: (conn, state, error) => this.#connectionEnded(conn, state, error) },
+    });
     this.#identity = this.#o.identity;
     this.ready = new Promise<void>((resolve, reject) => { this.#resolveReady = resolve; this.#rejectReady = reject; });
     this.ready.catch(noop);
@@ -244,10 +247,7 @@ export class Listener extends EventEmitter {
     socket.allowHalfOpen = true; // half-open from here on: a peer's send({ final }) may still be answered
     const raw = (socket as unknown as { _parent?: Socket })._parent ?? (socket as Socket);
     const remoteAddress = socket.remoteAddress;
-    const conn = new Connection({
-      side: 'server', host: remoteAddress ?? 'unknown', port: socket.remotePort ?? 0, maxMessageSize: this.#o.maxMessageSize, rejectionWindowMs: 0,
-      observer: this.#observer,
-    });
+    const conn = new Connection({ host: remoteAddress ?? 'unknown', port: socket.remotePort ?? 0, settings: this.#settings });
     conn[kAttach](socket, raw, false, remoteAddress);
     conn[kEstablish]('verify');
     const resumed = socket.isSessionReused();

@@ -1,6 +1,6 @@
 /**
- * `conn.tls`: the facts of an established TLS session. One small object per connection, with
- * `exportKeyingMaterial` on the prototype (not a closure per connection).
+ * `conn.tls`: the facts of an established TLS session. One small object per connection (the facts
+ * most connections share live in one interned object), with methods on the prototype.
  */
 import type { TLSSocket } from 'node:tls';
 import type { Certificate } from '../cert/certificate.js';
@@ -43,16 +43,33 @@ export interface SessionFacts {
 }
 
 const EMPTY_CHAIN: readonly Certificate[] = Object.freeze([]);
-const cipherNames = new Map<string, string>();
 
-/** One shared string per cipher name, instead of a fresh copy from the socket per connection. */
-function cipherName(socket: TLSSocket): string {
+/** What most connections of one listener or one client share: protocol, cipher, ALPN, SNI, resumed. */
+interface SessionParams {
+  readonly protocol: string;
+  readonly cipher: string;
+  readonly alpn: string | undefined;
+  readonly serverName: string | undefined;
+  readonly resumed: boolean;
+}
+
+const MAX_PARAMS = 256;
+const paramsByKey = new Map<string, SessionParams>();
+
+/**
+ * One shared, frozen SessionParams per distinct combination (bounded; past the bound each
+ * connection gets its own), instead of five fields and fresh protocol/cipher strings per connection:
+ * a listener may hold thousands of idle connections.
+ */
+function sessionParams(socket: TLSSocket, facts: SessionFacts): SessionParams {
   const cipher = socket.getCipher();
-  const name = cipher?.standardName ?? cipher?.name ?? 'unknown';
-  const known = cipherNames.get(name);
+  const cipherName = cipher?.standardName ?? cipher?.name ?? 'unknown';
+  const key = `${facts.protocol}\0${cipherName}\0${facts.alpn ?? ''}\0${facts.serverName ?? ''}\0${facts.alpn === undefined ? 0 : 1}${facts.serverName === undefined ? 0 : 1}${facts.resumed ? 1 : 0}`;
+  const known = paramsByKey.get(key);
   if (known !== undefined) return known;
-  if (cipherNames.size < 64) cipherNames.set(name, name);
-  return name;
+  const params: SessionParams = Object.freeze({ protocol: facts.protocol, cipher: cipherName, alpn: facts.alpn, serverName: facts.serverName, resumed: facts.resumed });
+  if (paramsByKey.size < MAX_PARAMS) paramsByKey.set(key, params);
+  return params;
 }
 
 /**
@@ -60,28 +77,32 @@ function cipherName(socket: TLSSocket): string {
  * @example `new SocketTlsInfo(socket, { protocol, alpn, serverName, peerCertificates, resumed, trustResult })`
  */
 export class SocketTlsInfo implements TlsInfo {
-  readonly protocol: string;
-  readonly cipher: string;
-  readonly alpn: string | undefined;
-  readonly serverName: string | undefined;
   readonly peerCertificates: readonly Certificate[];
-  readonly resumed: boolean;
   readonly trustResult: TrustResult | undefined;
+  readonly #params: SessionParams;
   readonly #socket: TLSSocket;
 
   constructor(socket: TLSSocket, facts: SessionFacts) {
     this.#socket = socket;
-    this.protocol = facts.protocol;
-    this.cipher = cipherName(socket);
-    this.alpn = facts.alpn;
-    this.serverName = facts.serverName;
+    this.#params = sessionParams(socket, facts);
     this.peerCertificates = facts.peerCertificates.length === 0 ? EMPTY_CHAIN
       : Object.isFrozen(facts.peerCertificates) ? facts.peerCertificates : Object.freeze([...facts.peerCertificates]);
-    this.resumed = facts.resumed;
     this.trustResult = facts.trustResult;
   }
 
+  get protocol(): string { return this.#params.protocol; }
+  get cipher(): string { return this.#params.cipher; }
+  get alpn(): string | undefined { return this.#params.alpn; }
+  get serverName(): string | undefined { return this.#params.serverName; }
+  get resumed(): boolean { return this.#params.resumed; }
+
   exportKeyingMaterial(length: number, label: string, context?: Uint8Array): Uint8Array {
     return new Uint8Array(this.#socket.exportKeyingMaterial(length, label, context ? Buffer.from(context) : undefined as unknown as Buffer));
+  }
+
+  /** The same facts as plain data (getters do not show in `console.log` or JSON otherwise). */
+  toJSON(): Omit<TlsInfo, 'exportKeyingMaterial'> {
+    const { protocol, cipher, alpn, serverName, resumed } = this.#params;
+    return { protocol, cipher, alpn, serverName, peerCertificates: this.peerCertificates, resumed, trustResult: this.trustResult };
   }
 }
