@@ -13,7 +13,7 @@ import { describe, integerIn } from '../internal/options.js';
 import { CONNECTION_TRANSITIONS, canTransition, type ConnectionState } from './state.js';
 import { mapSocketError, prematureClose, type FailurePhase } from './error-map.js';
 import { ReceiveBuffer, type Reader, type Received } from './receive-buffer.js';
-import type { TlsInfo } from './tls-info.js';
+import { SocketTlsInfo, type SessionParams, type TlsInfo } from './tls-info.js';
 import { encodeMessage, MessageDecoder, type Message } from './framing.js';
 import { formatHostPort } from '../internal/host-port.js';
 
@@ -36,6 +36,11 @@ export interface ConnectionDriver {
 /** Told, before the connection's own 'state' listeners, when a connection ends (internal; the Listener). */
 export interface ConnectionObserver {
   connectionEnded(conn: Connection, state: 'failed' | 'cancelled', error: LocalTlsError | undefined): void;
+  /**
+   * The TLS socket of a connection that became ready emitted 'close' (once; also when the
+   * connection ended before). Pairs with `conn[kSocketOpen]` read when it was handed out.
+   */
+  establishedSocketClosed?(conn: Connection): void;
 }
 
 interface PendingWrite {
@@ -53,6 +58,7 @@ export const kFail = Symbol('fail');
 export const kPhase = Symbol('phase');
 export const kPreparing = Symbol('preparing');
 export const kWaiting = Symbol('waiting');
+export const kSocketOpen = Symbol('socketOpen');
 
 /** The Connection that owns a socket: lets one shared listener per event serve every socket. */
 const kOwner = Symbol('localtls.connection');
@@ -76,6 +82,8 @@ const PEER_END = 32;
 const PEER_CLOSE = 64;
 /** remoteAddress is the same text as host (the listener side): not stored twice. */
 const ADDRESS_IS_HOST = 128;
+/** The TLS socket emitted 'close'. */
+const SOCKET_CLOSED = 256;
 
 const noop = (): void => {};
 const CLOSE_GRACE_MS = 2000;
@@ -115,6 +123,15 @@ export interface ConnectionInit {
   driver?: ConnectionDriver;
 }
 
+/** A client connection's own state: its dialer, the address dialed, when it became ready. */
+interface ClientSide {
+  driver: ConnectionDriver | undefined;
+  /** The peer's address when it is not the text of `host` (a name was dialed). */
+  remoteAddress: string | undefined;
+  /** When ready, only where a rejection window applies. */
+  readyAt: number | undefined;
+}
+
 /** The ready promise and, while it is pending, its resolve/reject (one object, made only when asked for). */
 interface ReadySignal {
   readonly promise: Promise<void>;
@@ -149,16 +166,15 @@ export class Connection extends EventEmitter {
   #state: ConnectionState = 'setup';
   #phase: FailurePhase = 'connect';
   #flags = 0;
-  #driver: ConnectionDriver | undefined;
+  /** What only a client connection has (a listener's connections keep one empty field). */
+  readonly #client: ClientSide | undefined;
   #ready: ReadySignal | undefined;
   #socket: TLSSocket | undefined;
   /** Before established: writes queued until verification passed; after: the receive buffer (made when first needed). */
   #io: PendingWrite[] | ReceiveBuffer | undefined;
   #error: LocalTlsError | undefined;
-  #info: TlsInfo | undefined;
-  #remoteAddress: string | undefined;
-  /** When ready, only where a rejection window applies (Date.now() would box a number per connection). */
-  #readyAt: number | undefined;
+  /** The TlsInfo, or until first asked for, the interned params it is built from (an idle connection never builds it). */
+  #info: TlsInfo | SessionParams | undefined;
 
   constructor(init: ConnectionInit) {
     super();
@@ -168,7 +184,7 @@ export class Connection extends EventEmitter {
     this.host = init.host;
     this.port = init.port;
     this.#settings = init.settings;
-    this.#driver = init.driver;
+    if (init.settings.side === 'client') this.#client = { driver: init.driver, remoteAddress: undefined, readyAt: undefined };
   }
 
   /** 'client' for connect(), 'server' for a listener's connections. */
@@ -221,13 +237,15 @@ export class Connection extends EventEmitter {
 
   /** TLS facts once ready; undefined before. */
   get tls(): TlsInfo | undefined {
-    return this.#info;
+    const info = this.#info;
+    if (info === undefined || info instanceof SocketTlsInfo) return info;
+    return (this.#info = SocketTlsInfo.unverified(this.#socket!, info as SessionParams));
   }
 
   /** The peer's IP address once connected. */
   get remoteAddress(): string | undefined {
     if (this.#flags & ADDRESS_IS_HOST) return this.host;
-    return this.#remoteAddress ?? this.#raw?.remoteAddress ?? this.#socket?.remoteAddress;
+    return this.#client?.remoteAddress ?? this.#raw?.remoteAddress ?? this.#socket?.remoteAddress;
   }
 
   /** Our local port once connected. */
@@ -433,8 +451,9 @@ export class Connection extends EventEmitter {
    * @example `conn.on('state', (s) => s === 'waiting' && networkIsBack && conn.restart())`
    */
   restart(): void {
-    if (this.state !== 'waiting' || !this.#driver) throw new ConnectionError('INVALID_STATE', `restart(): expected state 'waiting'; found '${this.state}'`);
-    this.#driver.restart();
+    const driver = this.#client?.driver;
+    if (this.state !== 'waiting' || !driver) throw new ConnectionError('INVALID_STATE', `restart(): expected state 'waiting'; found '${this.state}'`);
+    driver.restart();
   }
 
   /**
@@ -461,8 +480,8 @@ export class Connection extends EventEmitter {
     const reason = error ?? (queue?.length || rejectReady ? cancelledError() : undefined);
     if (queue) for (const w of queue) rejectWrite(w, reason);
     if (this.#phase === 'established') { if (error) this.#rx().fail(error); else this.#rx().end(); }
-    const driver = this.#driver;
-    this.#driver = undefined;
+    const driver = this.#client?.driver;
+    if (driver) this.#client!.driver = undefined;
     driver?.dispose(error);
     this.#transition(state, error);
     rejectReady?.(reason);
@@ -483,6 +502,15 @@ export class Connection extends EventEmitter {
     const ctx = conn.#rejectionContext();
     if (ctx.phase === 'established') conn.#rx().end();
     else conn[kFail](prematureClose(ctx));
+  }
+
+  /** The socket's own 'close' (exactly once per socket): the observer hears of it, then the connection. */
+  static #onSocketClose(this: OwnedSocket): void {
+    const conn = this[kOwner];
+    if (!conn) return;
+    conn.#flags |= SOCKET_CLOSED;
+    if (conn.#phase === 'established') conn.#settings.observer?.establishedSocketClosed?.(conn);
+    Connection.#onClose.call(this);
   }
 
   static #onClose(this: OwnedSocket): void {
@@ -515,7 +543,7 @@ export class Connection extends EventEmitter {
       ? eventEmitterEmit.apply(this, arguments as unknown as [string | symbol, ...unknown[]]) : true;
     if (event === 'error') Connection.#onError.call(this, arguments[1] as Error);
     else if (event === 'end') Connection.#onEnd.call(this);
-    else if (event === 'close') Connection.#onClose.call(this);
+    else if (event === 'close') Connection.#onSocketClose.call(this);
     return delivered;
   }
 
@@ -528,6 +556,11 @@ export class Connection extends EventEmitter {
 
   [kWaiting](error: LocalTlsError): boolean {
     return this.#transition('waiting', error);
+  }
+
+  /** True while the attached TLS socket has not emitted 'close' (internal). */
+  get [kSocketOpen](): boolean {
+    return this.#socket !== undefined && (this.#flags & SOCKET_CLOSED) === 0;
   }
 
   /** The current failure phase (internal). */
@@ -544,7 +577,7 @@ export class Connection extends EventEmitter {
     this.#socket = socket;
     const address = remoteAddress ?? socket.remoteAddress ?? raw.remoteAddress;
     if (address === this.host) this.#flags |= ADDRESS_IS_HOST;
-    else this.#remoteAddress = address;
+    else if (this.#client) this.#client.remoteAddress = address;
     this.#phase = 'handshake';
     if (presentedCertificate) this.#flags |= PRESENTED;
     (socket as OwnedSocket)[kOwner] = this;
@@ -553,7 +586,7 @@ export class Connection extends EventEmitter {
       // Someone replaced this socket's emit already: plain listeners, which work with any emit.
       socket.on('error', Connection.#onError);
       socket.on('end', Connection.#onEnd);
-      socket.on('close', Connection.#onClose);
+      socket.on('close', Connection.#onSocketClose);
     } else {
       socket.emit = Connection.#emit;
     }
@@ -567,7 +600,7 @@ export class Connection extends EventEmitter {
   #rejectionContext() {
     const ctx = this.#context();
     if ((this.#flags & (PRESENTED | REQUESTED)) !== 0 && (this.#flags & (ENDED | RECEIVED)) === 0 && ctx.phase === 'established'
-      && this.#readyAt !== undefined && Date.now() - this.#readyAt < this.#settings.rejectionWindowMs) {
+      && this.#client?.readyAt !== undefined && Date.now() - this.#client.readyAt < this.#settings.rejectionWindowMs) {
       return { ...ctx, phase: 'verify' as FailurePhase };
     }
     return ctx;
@@ -575,9 +608,12 @@ export class Connection extends EventEmitter {
 
   /** Marks the handshake done (verification pending). */
   [kEstablish](phase: 'verify'): void;
-  /** Verification passed: becomes ready, flushes queued writes, starts delivering the peer's bytes. */
-  [kEstablish](phase: 'established', info: TlsInfo): void;
-  [kEstablish](phase: 'verify' | 'established', info?: TlsInfo): void {
+  /**
+   * Verification passed: becomes ready, flushes queued writes, starts delivering the peer's bytes.
+   * `info`: the TlsInfo, or the interned params of a session without a peer chain (built on first `conn.tls`).
+   */
+  [kEstablish](phase: 'established', info: TlsInfo | SessionParams): void;
+  [kEstablish](phase: 'verify' | 'established', info?: TlsInfo | SessionParams): void {
     if (this.#terminal) return;
     if (phase === 'verify') {
       this.#phase = 'verify';
@@ -591,7 +627,7 @@ export class Connection extends EventEmitter {
     const queue = this.#queue;
     this.#io = undefined;
     this.#phase = 'established';
-    if (this.#settings.rejectionWindowMs > 0 && (this.#flags & (PRESENTED | REQUESTED)) !== 0) this.#readyAt = Date.now();
+    if (this.#client && this.#settings.rejectionWindowMs > 0 && (this.#flags & (PRESENTED | REQUESTED)) !== 0) this.#client.readyAt = Date.now();
     if (this.#state === 'setup') this.#transition('preparing');
     this.#transition('ready');
     const signal = this.#ready;

@@ -10,8 +10,9 @@ import { Certificate } from '../cert/certificate.js';
 import { ConfigError, ConnectionError, type LocalTlsError } from '../errors.js';
 import type { Identity } from '../identity/identity.js';
 import { baseTlsOptions, CLIENT_CERTIFICATE_POLICY, peerChain, serverVerificationOptions, verifyPeer } from '../tls/index.js';
-import { Connection, kAttach, kEstablish, kFail, type ConnectionSettings } from './connection.js';
-import { SocketTlsInfo } from './tls-info.js';
+import { Connection, kAttach, kEstablish, kFail, kSocketOpen, type ConnectionSettings } from './connection.js';
+import { SocketTlsInfo, sessionParams } from './tls-info.js';
+import { peerAddress } from './peer-address.js';
 import { mapSocketError } from './error-map.js';
 import { identityOption, resolveListenerOptions, type ListenerOptions, type ResolvedListenerOptions } from './listener-options.js';
 import { LISTENER_TRANSITIONS, StateMachine, type ListenerState } from './state.js';
@@ -23,7 +24,6 @@ import { WorkerListener, type WorkerListenerOptions } from './worker-listener.js
 
 const noop = (): void => {};
 const MAX_REMEMBERED_CHAINS = 1024;
-const kVerified = Symbol('verified');
 
 /** Where a refused client came from (second argument of 'handshakeError'). */
 export interface HandshakeErrorInfo {
@@ -65,7 +65,10 @@ export class Listener extends EventEmitter {
   readonly #o: ResolvedListenerOptions;
   readonly #machine: StateMachine<ListenerState>;
   readonly #server: Server;
+  /** TCP sockets still handshaking or verifying (each socket is in exactly one of the two sets). */
   readonly #sockets = new Set<Socket>();
+  /** How many sockets of connections handed out are still open (a count: the connections themselves are in #connections). */
+  #verifiedOpen = 0;
   readonly #connections = new Set<Connection>();
   readonly #chains = new Map<string, readonly Certificate[]>();
   #identity: Identity;
@@ -91,7 +94,10 @@ export class Listener extends EventEmitter {
     this.#o = resolveListenerOptions(options);
     this.#settings = Object.freeze<ConnectionSettings>({
       side: 'server', maxMessageSize: this.#o.maxMessageSize, rejectionWindowMs: 0,
-      observer: { connectionEnded: (conn, state, error) => this.#connectionEnded(conn, state, error) },
+      observer: {
+        connectionEnded: (conn, state, error) => this.#connectionEnded(conn, state, error),
+        establishedSocketClosed: () => { this.#verifiedOpen--; },
+      },
     });
     this.#identity = this.#o.identity;
     this.ready = new Promise<void>((resolve, reject) => { this.#resolveReady = resolve; this.#rejectReady = reject; });
@@ -146,7 +152,7 @@ export class Listener extends EventEmitter {
 
   /** TCP sockets currently open (handshaking or connected). */
   get openSocketCount(): number {
-    return this.#sockets.size;
+    return this.#sockets.size + this.#verifiedOpen;
   }
 
   /** Verified connections currently open. */
@@ -197,7 +203,7 @@ export class Listener extends EventEmitter {
 
   #dropSockets(force: boolean): void {
     if (force) for (const conn of [...this.#connections]) conn.forceCancel();
-    for (const raw of this.#sockets) if (force || !(raw as { [kVerified]?: boolean })[kVerified]) raw.destroy();
+    for (const raw of this.#sockets) raw.destroy();
   }
 
   #contextOptions() {
@@ -226,7 +232,9 @@ export class Listener extends EventEmitter {
   }
 
   #onTcp(raw: Socket): void {
-    raw.on('error', noop);
+    // node:tls has wrapped the socket already (its listener runs first) and listens to 'error';
+    // another listener would only turn that entry into an array.
+    if (raw.listenerCount('error') === 0) raw.on('error', noop);
     if (this.#machine.state !== 'ready') { raw.destroy(); return; }
     this.#sockets.add(raw);
     raw.on('close', this.#untrack);
@@ -245,9 +253,10 @@ export class Listener extends EventEmitter {
 
   #onSecure(socket: TLSSocket): void {
     socket.allowHalfOpen = true; // half-open from here on: a peer's send({ final }) may still be answered
-    const raw = (socket as unknown as { _parent?: Socket })._parent ?? (socket as Socket);
-    const remoteAddress = socket.remoteAddress;
-    const conn = new Connection({ host: remoteAddress ?? 'unknown', port: socket.remotePort ?? 0, settings: this.#settings });
+    const raw = rawOf(socket);
+    const peer = peerAddress(raw);
+    const remoteAddress = peer.address;
+    const conn = new Connection({ host: remoteAddress ?? 'unknown', port: peer.port ?? 0, settings: this.#settings });
     conn[kAttach](socket, raw, false, remoteAddress);
     conn[kEstablish]('verify');
     const resumed = socket.isSessionReused();
@@ -257,7 +266,7 @@ export class Listener extends EventEmitter {
     if (!this.#o.requestCertificate) {
       // Deferred one turn: a TLS 1.3 socket ended synchronously inside 'secureConnection' loses its
       // close_notify (the peer sees an unexpected EOF) on Node 20.
-      setImmediate(() => this.#handOut(conn, socket, raw, { protocol, alpn, serverName, peerCertificates: [], resumed, trustResult: undefined }));
+      setImmediate(() => this.#handOut(conn, socket, raw, { protocol, alpn, serverName, peerCertificates: EMPTY_CHAIN, resumed, trustResult: undefined }));
       return;
     }
     let chain = peerChain(socket);
@@ -276,9 +285,15 @@ export class Listener extends EventEmitter {
   #handOut(conn: Connection, socket: TLSSocket, raw: Socket, facts: { protocol: string; alpn: string | undefined; serverName: string | undefined; peerCertificates: readonly Certificate[]; resumed: boolean; trustResult: TrustResult | undefined }): void {
     if (conn.state !== 'preparing' && conn.state !== 'setup') return;
     if (facts.peerCertificates.length > 0) this.#rememberChain(facts.peerCertificates);
-    (raw as { [kVerified]?: boolean })[kVerified] = true;
+    // From here the connection tells when its socket closes (ConnectionObserver.establishedSocketClosed):
+    // one 'close' listener and one set entry less per connection.
+    this.#sockets.delete(raw);
+    raw.removeListener('close', this.#untrack);
+    if (conn[kSocketOpen]) this.#verifiedOpen++;
     this.#connections.add(conn);
-    conn[kEstablish]('established', new SocketTlsInfo(socket, facts));
+    // Without a peer chain or trust result, conn.tls is built on first use from the interned params.
+    const params = sessionParams(socket, facts);
+    conn[kEstablish]('established', facts.peerCertificates.length === 0 && facts.trustResult === undefined ? params : new SocketTlsInfo(socket, facts, params));
     if (this.#machine.state !== 'ready') { conn.forceCancel(); return; }
     this.emit('connection', conn);
   }
@@ -289,6 +304,13 @@ export class Listener extends EventEmitter {
     this.#chains.set(key, chain);
     if (this.#chains.size > MAX_REMEMBERED_CHAINS) this.#chains.delete(this.#chains.keys().next().value as string);
   }
+}
+
+const EMPTY_CHAIN: readonly Certificate[] = Object.freeze([]);
+
+/** The TCP socket under a listener's TLS socket. */
+function rawOf(socket: TLSSocket): Socket {
+  return (socket as unknown as { _parent?: Socket | null })._parent ?? (socket as Socket);
 }
 
 /**

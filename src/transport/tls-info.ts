@@ -44,8 +44,11 @@ export interface SessionFacts {
 
 const EMPTY_CHAIN: readonly Certificate[] = Object.freeze([]);
 
-/** What most connections of one listener or one client share: protocol, cipher, ALPN, SNI, resumed. */
-interface SessionParams {
+/**
+ * What most connections of one listener or one client share: protocol, cipher, ALPN, SNI, resumed
+ * (internal; one frozen object per distinct combination, see {@link sessionParams}).
+ */
+export interface SessionParams {
   readonly protocol: string;
   readonly cipher: string;
   readonly alpn: string | undefined;
@@ -60,8 +63,9 @@ const paramsByKey = new Map<string, SessionParams>();
  * One shared, frozen SessionParams per distinct combination (bounded; past the bound each
  * connection gets its own), instead of five fields and fresh protocol/cipher strings per connection:
  * a listener may hold thousands of idle connections.
+ * @example `const params = sessionParams(socket, { protocol: 'TLSv1.3', alpn: undefined, serverName: undefined, resumed: false })`
  */
-function sessionParams(socket: TLSSocket, facts: SessionFacts): SessionParams {
+export function sessionParams(socket: TLSSocket, facts: Omit<SessionFacts, 'peerCertificates' | 'trustResult'>): SessionParams {
   const cipher = socket.getCipher();
   const cipherName = cipher?.standardName ?? cipher?.name ?? 'unknown';
   const key = `${facts.protocol}\0${cipherName}\0${facts.alpn ?? ''}\0${facts.serverName ?? ''}\0${facts.alpn === undefined ? 0 : 1}${facts.serverName === undefined ? 0 : 1}${facts.resumed ? 1 : 0}`;
@@ -82,12 +86,22 @@ export class SocketTlsInfo implements TlsInfo {
   readonly #params: SessionParams;
   readonly #socket: TLSSocket;
 
-  constructor(socket: TLSSocket, facts: SessionFacts) {
+  /** `params`: the interned params when the caller has them already (else read from `facts`). */
+  constructor(socket: TLSSocket, facts: Pick<SessionFacts, 'peerCertificates' | 'trustResult'> & Partial<SessionFacts>, params?: SessionParams) {
     this.#socket = socket;
-    this.#params = sessionParams(socket, facts);
+    this.#params = params ?? sessionParams(socket, facts as SessionFacts);
     this.peerCertificates = facts.peerCertificates.length === 0 ? EMPTY_CHAIN
       : Object.isFrozen(facts.peerCertificates) ? facts.peerCertificates : Object.freeze([...facts.peerCertificates]);
     this.trustResult = facts.trustResult;
+  }
+
+  /**
+   * The TlsInfo of a session with no peer chain and no trust result (a listener that asks for no
+   * client certificate), from its interned params: what a Connection builds on first `conn.tls`.
+   * @example `SocketTlsInfo.unverified(socket, params).protocol`
+   */
+  static unverified(socket: TLSSocket, params: SessionParams): SocketTlsInfo {
+    return new SocketTlsInfo(socket, { peerCertificates: EMPTY_CHAIN, trustResult: undefined }, params);
   }
 
   get protocol(): string { return this.#params.protocol; }
