@@ -226,8 +226,12 @@ function forgetInstalledRoots(dir: string): void {
  * deriving it (homedir, joins, resolve) cost more than the `stat` that follows.
  */
 function defaultTrustDir(): string {
+  // Each process.env read is a native lookup (~2 µs): read only what this platform's path uses.
   const env = process.env;
-  const inputs = `${env.LOCALTLS_HOME}\0${env.XDG_DATA_HOME}\0${env.HOME}\0${env.LOCALAPPDATA}\0${env.USERPROFILE}`;
+  const own = env.LOCALTLS_HOME;
+  const inputs = own ? `home\0${own}`
+    : process.platform === 'win32' ? `win\0${env.LOCALAPPDATA}\0${env.USERPROFILE}`
+      : process.platform === 'darwin' ? `mac\0${env.HOME}` : `unix\0${env.XDG_DATA_HOME}\0${env.HOME}`;
   if (defaultDir?.inputs !== inputs) defaultDir = { inputs, dir: resolve(storePaths().trust) };
   return defaultDir.dir;
 }

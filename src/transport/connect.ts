@@ -3,7 +3,7 @@
  * `waiting`), TLS handshake with a deadline, then verification (hook or default) before `ready`.
  */
 import type { Socket } from 'node:net';
-import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import type { Certificate } from '../cert/certificate.js';
 import { ConnectionError, type LocalTlsError } from '../errors.js';
 import { clientSecureContext, clientVerificationOptions, hookId, peerChain, sessionKey, verifyPeer, type SessionCache, type SessionEntry } from '../tls/index.js';
@@ -52,6 +52,7 @@ export function connect(host: string | DiscoveredService, port?: number | (Conne
 
 /** The Dialer of a client socket: one shared 'session' listener finds it on the socket. */
 const kDialer = Symbol('localtls.dialer');
+const VERIFICATION = clientVerificationOptions();
 type DialedSocket = TLSSocket & { [kDialer]?: Dialer };
 
 /** node:tls 'session' event (a session or TLS 1.3 ticket to resume with), for every client socket. */
@@ -183,14 +184,16 @@ class Dialer implements ConnectionDriver {
         host: address, port: o.port,
         // The context carries the version floor and ceiling, the cipher list and SSL_OP_NO_RENEGOTIATION.
         secureContext: clientSecureContext(o.minVersion, o.identity),
-        ...clientVerificationOptions(),
-        ...(o.serverName ? { servername: o.serverName } : {}),
-        ...(o.alpn ? { ALPNProtocols: o.alpn } : {}),
-        ...(entry ? { session: entry.session } : {}),
+        rejectUnauthorized: VERIFICATION.rejectUnauthorized, checkServerIdentity: VERIFICATION.checkServerIdentity,
+        // One object shape for every connection (no spreads): node:tls copies it once more itself.
+        // Unset values are undefined, which node:tls treats as absent.
+        servername: o.serverName || undefined,
+        ALPNProtocols: o.alpn || undefined,
+        session: entry?.session,
         // family: as resolved (an address literal, so no lookup happens). allowHalfOpen: send({ final })
         // half-closes and the peer may still answer (node:tls passes both on; its types lack them).
-        ...({ family, allowHalfOpen: true } as object),
-      });
+        family, allowHalfOpen: true,
+      } as ConnectionOptions);
       this.#pending = socket;
       const timer = setTimeout(() => {
         socket.destroy();
