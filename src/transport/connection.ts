@@ -16,8 +16,15 @@ import { ReceiveBuffer, type Reader, type Received } from './receive-buffer.js';
 import { SocketTlsInfo, type SessionParams, type TlsInfo } from './tls-info.js';
 import { encodeMessage, MessageDecoder, type Message } from './framing.js';
 import { formatHostPort } from '../internal/host-port.js';
+import {
+  ADDRESS_IS_HOST, cancelledError, ENDED, ITERATING, PEER_CLOSE, PEER_END, PRESENTED, RECEIVED, rejected, rejectWrite, REQUESTED, SOCKET_CLOSED,
+  kAttach, kEstablish, kFail, kPhase, kPreparing, kSocketOpen, kWaiting,
+  type ClientSide, type ConnectionInit, type ConnectionSettings, type PendingWrite, type ReadySignal,
+} from './connection-internals.js';
 
 export type { TlsInfo } from './tls-info.js';
+export { kAttach, kEstablish, kFail, kPhase, kPreparing, kSocketOpen, kWaiting } from './connection-internals.js';
+export type { ConnectionDriver, ConnectionInit, ConnectionObserver, ConnectionSettings } from './connection-internals.js';
 
 /** Options of `send`. */
 export interface SendOptions {
@@ -25,119 +32,15 @@ export interface SendOptions {
   final?: boolean;
 }
 
-/** The client-side driver that dials (internal). */
-export interface ConnectionDriver {
-  start(): void;
-  restart(): void;
-  /** The connection ended (with `error` when it failed): stop timers, forget what is no longer needed. */
-  dispose(error?: LocalTlsError): void;
-}
-
-/** Told, before the connection's own 'state' listeners, when a connection ends (internal; the Listener). */
-export interface ConnectionObserver {
-  connectionEnded(conn: Connection, state: 'failed' | 'cancelled', error: LocalTlsError | undefined): void;
-  /**
-   * The TLS socket of a connection that became ready emitted 'close' (once; also when the
-   * connection ended before). Pairs with `conn[kSocketOpen]` read when it was handed out.
-   */
-  establishedSocketClosed?(conn: Connection): void;
-}
-
-interface PendingWrite {
-  data: Uint8Array;
-  final: boolean;
-  promise: Promise<void>;
-  resolve(): void;
-  reject(error: unknown): void;
-}
-
-/** Internal hooks, not exported from the package. */
-export const kAttach = Symbol('attach');
-export const kEstablish = Symbol('establish');
-export const kFail = Symbol('fail');
-export const kPhase = Symbol('phase');
-export const kPreparing = Symbol('preparing');
-export const kWaiting = Symbol('waiting');
-export const kSocketOpen = Symbol('socketOpen');
-
 /** The Connection that owns a socket: lets one shared listener per event serve every socket. */
 const kOwner = Symbol('localtls.connection');
 type OwnedSocket = TLSSocket & { [kOwner]?: Connection };
 const eventEmitterEmit = EventEmitter.prototype.emit;
 
-// #flags bits: booleans packed into one small integer (a field each would cost 8 bytes per connection).
-/** We presented a certificate (client side). */
-const PRESENTED = 1;
-/** The server sent a CertificateRequest (client side). */
-const REQUESTED = 2;
-/** Our final data was sent: no more send(). */
-const ENDED = 4;
-/** A reader (async iteration, messages()) is consuming. */
-const ITERATING = 8;
-/** At least one byte arrived from the peer after ready. */
-const RECEIVED = 16;
-/** The peer ended its side while verification was still running. */
-const PEER_END = 32;
-/** The peer closed the whole socket while verification was still running. */
-const PEER_CLOSE = 64;
-/** remoteAddress is the same text as host (the listener side): not stored twice. */
-const ADDRESS_IS_HOST = 128;
-/** The TLS socket emitted 'close'. */
-const SOCKET_CLOSED = 256;
-
 const noop = (): void => {};
 const CLOSE_GRACE_MS = 2000;
 const HIGH_WATER_MARK = 1024 * 1024;
 const CHUNK_MAX = 1 << 20;
-
-/** A rejected promise already marked handled (the caller may ignore it). */
-function rejected<T>(error: unknown): Promise<T> {
-  const p = Promise.reject(error) as Promise<T>;
-  p.catch(noop);
-  return p;
-}
-
-/** Rejects a write's promise, marking it handled first (a send() nobody awaited must not crash the process). */
-function rejectWrite(w: PendingWrite, error: unknown): void {
-  w.promise.catch(noop);
-  w.reject(error);
-}
-
-/**
- * What connections of one listener (or one connect() call) share (internal): made once per
- * listener, so each of its connections holds one reference instead of a field per setting.
- */
-export interface ConnectionSettings {
-  readonly side: 'client' | 'server';
-  readonly maxMessageSize: number;
-  /** How long after `ready` a bare close still counts as the peer rejecting our certificate. */
-  readonly rejectionWindowMs: number;
-  readonly observer?: ConnectionObserver;
-}
-
-/** Construction options (internal). */
-export interface ConnectionInit {
-  host: string;
-  port: number;
-  settings: ConnectionSettings;
-  driver?: ConnectionDriver;
-}
-
-/** A client connection's own state: its dialer, the address dialed, when it became ready. */
-interface ClientSide {
-  driver: ConnectionDriver | undefined;
-  /** The peer's address when it is not the text of `host` (a name was dialed). */
-  remoteAddress: string | undefined;
-  /** When ready, only where a rejection window applies. */
-  readyAt: number | undefined;
-}
-
-/** The ready promise and, while it is pending, its resolve/reject (one object, made only when asked for). */
-interface ReadySignal {
-  readonly promise: Promise<void>;
-  resolve: (() => void) | undefined;
-  reject: ((error: unknown) => void) | undefined;
-}
 
 /**
  * A TLS connection with NWConnection's states and a verify step before any data.
@@ -651,9 +554,6 @@ export class Connection extends EventEmitter {
   }
 }
 
-function cancelledError(): ConnectionError {
-  return new ConnectionError('CANCELLED', 'the connection was cancelled');
-}
 
 /** True when `value` is a Connection. @example `isConnection(x)` */
 export function isConnection(value: unknown): value is Connection {
