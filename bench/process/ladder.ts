@@ -40,6 +40,8 @@ const { port } = JSON.parse((await lines.next()).value as string) as { port: num
 
 const caContext = createSecureContext({ ca: ca.certificate.toPEM(), minVersion: 'TLSv1.3' });
 const context = clientSecureContext('TLSv1.2');
+const context13 = clientSecureContext('TLSv1.3');
+const caContext12 = createSecureContext({ ca: ca.certificate.toPEM(), minVersion: 'TLSv1.2' });
 const roots = [ca.certificate];
 const anchors = resolveAnchors({ trustRoots: roots }, true);
 const cache = new SessionCache();
@@ -88,6 +90,8 @@ function pieces(withOptions: boolean, withVerify: boolean): () => Promise<void> 
 
 const variants: Record<string, () => Promise<void>> = {
   rawCa: bare(caContext, {}),
+  rawCa12: bare(caContext12, {}),
+  bare13: bare(context13, clientVerificationOptions()),
   bare: bare(context, clientVerificationOptions()),
   connection: pieces(false, false),
   options: pieces(true, false),

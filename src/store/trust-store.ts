@@ -213,7 +213,21 @@ const syncCache = new Map<string, { mtimeMs: number; ino: number; certificates: 
 const recent = new Map<string, { checkedAt: number; certificates: readonly Certificate[] }>();
 const RECHECK_MS = 1_000;
 
+/** Checked within the last RECHECK_MS (a clock set back counts as not recent). */
+function isRecent(checkedAt: number, now: number): boolean {
+  return now - checkedAt < RECHECK_MS && now >= checkedAt;
+}
+
+/**
+ * The last answer for the default directory, without deriving that directory again (every
+ * connect() asks; each environment read is a native lookup). `LOCALTLS_HOME` is read every time,
+ * so setting it counts at once; a change of `XDG_DATA_HOME` or `HOME` counts within RECHECK_MS,
+ * like a change on disk.
+ */
+let recentDefault: { checkedAt: number; allowInsecure: boolean; home: string | undefined; certificates: readonly Certificate[] } | undefined;
+
 function forgetInstalledRoots(dir: string): void {
+  recentDefault = undefined;
   const key = resolve(dir);
   recent.delete(key);
   recent.delete(`${key}\0insecure-ok`);
@@ -255,14 +269,22 @@ const NO_ROOTS: readonly Certificate[] = Object.freeze([]);
  * @throws IdentityError INSECURE_PERMISSIONS when the directory or a file is group/other-writable (unless `allowInsecurePermissions`)
  */
 export function installedRootsSync(options: { dir?: string; allowInsecurePermissions?: boolean } = {}): readonly Certificate[] {
-  const dir = options.dir === undefined ? defaultTrustDir() : resolve(options.dir);
-  const recentKey = options.allowInsecurePermissions ? `${dir}\0insecure-ok` : dir;
+  const allowInsecure = options.allowInsecurePermissions === true;
   const now = Date.now();
+  const isDefault = options.dir === undefined;
+  const home = isDefault ? process.env.LOCALTLS_HOME : undefined;
+  if (isDefault && recentDefault && recentDefault.allowInsecure === allowInsecure && recentDefault.home === home && isRecent(recentDefault.checkedAt, now)) return recentDefault.certificates;
+  const dir = isDefault ? defaultTrustDir() : resolve(options.dir!);
+  const recentKey = allowInsecure ? `${dir}\0insecure-ok` : dir;
   const last = recent.get(recentKey);
-  if (last && now - last.checkedAt < RECHECK_MS && now >= last.checkedAt) return last.certificates;
-  const certificates = readInstalledRoots(dir, options.allowInsecurePermissions === true);
-  if (recent.size >= 64) recent.delete(recent.keys().next().value as string);
-  recent.set(recentKey, { checkedAt: now, certificates });
+  let certificates: readonly Certificate[];
+  if (last && isRecent(last.checkedAt, now)) certificates = last.certificates;
+  else {
+    certificates = readInstalledRoots(dir, allowInsecure);
+    if (recent.size >= 64) recent.delete(recent.keys().next().value as string);
+    recent.set(recentKey, { checkedAt: now, certificates });
+  }
+  if (isDefault) recentDefault = { checkedAt: recent.get(recentKey)!.checkedAt, allowInsecure, home, certificates };
   return certificates;
 }
 

@@ -11,6 +11,6 @@ export { CIPHER_LIST, TLS12_CIPHERS, TLS13_CIPHERSUITES } from './ciphers.js';
 export { baseTlsOptions, clientSecureContext, type BaseTlsOptions } from './secure-options.js';
 export { resolveAnchors, systemRootCertificates, type AnchorOptions, type ResolvedAnchors } from './anchors.js';
 export { createVerifyContext, type TlsVerifyContext, type TlsVerifyHook, type VerifyFacts } from './verify-context.js';
-export { clientVerificationOptions, serverVerificationOptions, verifyPeer, CLIENT_CERTIFICATE_POLICY, DEFAULT_VERIFY_TIMEOUT_MS, type VerifyRequest, type VerifyOutcome } from './verify-hook.js';
+export { clientVerificationOptions, serverVerificationOptions, verifyPeer, verifyPeerNow, CLIENT_CERTIFICATE_POLICY, DEFAULT_VERIFY_TIMEOUT_MS, type VerifyRequest, type VerifyOutcome } from './verify-hook.js';
 export { peerChain } from './peer-chain.js';
 export { SessionCache, defaultSessionCache, sessionKey, hookId, type SessionEntry, type SessionKeyParts } from './session-cache.js';

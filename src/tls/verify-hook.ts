@@ -71,18 +71,36 @@ export type VerifyOutcome = { ok: true; trustResult: TrustResult | undefined } |
  * ```
  */
 export async function verifyPeer(request: VerifyRequest): Promise<VerifyOutcome> {
+  return verifyPeerNow(request) ?? await verifyWithHook(request as VerifyRequest & { hook: TlsVerifyHook });
+}
+
+/**
+ * The verdict when it needs no hook — the default verifier, or a missing certificate — computed
+ * synchronously; undefined when the hook must run (then use {@link verifyPeer}). The same rules as
+ * verifyPeer, which calls this first; a caller that can take the answer at once saves a promise turn.
+ *
+ * @example
+ * ```ts
+ * const now = verifyPeerNow(request);
+ * if (now) finish(now); else void verifyPeer(request).then(finish);
+ * ```
+ */
+export function verifyPeerNow(request: VerifyRequest): VerifyOutcome | undefined {
   if (request.peerCertificates.length === 0) {
     if (request.side === 'client') return fail('CERTIFICATE_VERIFY_FAILED', `${whoIs(request)} presented no certificate${request.resumed ? ' (resumed session without a remembered chain)' : ''}`);
     if (request.requireCertificate) return fail('CERTIFICATE_VERIFY_FAILED', `${whoIs(request)} presented no client certificate; this listener requires one`, 'issue the device a client certificate (ca.issue({ clientAuth: true, ... })) and pass it as connect(..., { identity })');
     if (!request.hook) return { ok: true, trustResult: undefined };
   }
-  if (!request.hook) {
-    // The default verifier: the same evaluation ctx.evaluate() runs, without building a context.
-    let result: TrustResult;
-    try { result = evaluatePeer(request); }
-    catch (cause) { return fail('VERIFY_HOOK_ERROR', `evaluating ${whoIs(request)}'s certificate failed: ${messageOf(cause)}`, undefined, cause); }
-    return result.trusted ? { ok: true, trustResult: result } : refused(request, whoIs(request), result, false);
-  }
+  if (request.hook) return undefined;
+  // The default verifier: the same evaluation ctx.evaluate() runs, without building a context.
+  let result: TrustResult;
+  try { result = evaluatePeer(request); }
+  catch (cause) { return fail('VERIFY_HOOK_ERROR', `evaluating ${whoIs(request)}'s certificate failed: ${messageOf(cause)}`, undefined, cause); }
+  return result.trusted ? { ok: true, trustResult: result } : refused(request, whoIs(request), result, false);
+}
+
+/** The hook's verdict, within its time budget. */
+async function verifyWithHook(request: VerifyRequest & { hook: TlsVerifyHook }): Promise<VerifyOutcome> {
   const who = whoIs(request);
   const { context, lastResult } = createVerifyContext(request);
   const timeoutMs = request.timeoutMs ?? DEFAULT_VERIFY_TIMEOUT_MS;
@@ -90,7 +108,7 @@ export async function verifyPeer(request: VerifyRequest): Promise<VerifyOutcome>
   const timeout = new Promise<typeof TIMEOUT>((resolve) => { timer = setTimeout(resolve, timeoutMs, TIMEOUT); });
   let answer: unknown;
   try {
-    answer = await Promise.race([Promise.resolve().then(() => request.hook!(context)), timeout]);
+    answer = await Promise.race([Promise.resolve().then(() => request.hook(context)), timeout]);
   } catch (cause) {
     // A TrustError is a deliberate refusal with a reason (e.g. tofu()'s KNOWN_HOST_CHANGED), not a bug in the hook.
     if (cause instanceof TrustError) {

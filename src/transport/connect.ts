@@ -6,12 +6,12 @@ import type { Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import type { Certificate } from '../cert/certificate.js';
 import { ConnectionError, type LocalTlsError } from '../errors.js';
-import { clientSecureContext, clientVerificationOptions, hookId, peerChain, sessionKey, verifyPeer, type SessionCache, type SessionEntry } from '../tls/index.js';
+import { clientSecureContext, clientVerificationOptions, hookId, peerChain, sessionKey, verifyPeer, verifyPeerNow, type SessionCache, type VerifyOutcome, type SessionEntry } from '../tls/index.js';
 import { Connection, kAttach, kEstablish, kFail, kPreparing, kWaiting, type ConnectionDriver } from './connection.js';
-import { SocketTlsInfo } from './tls-info.js';
+import { SocketTlsInfo, type SessionFacts } from './tls-info.js';
 import { resolveConnectOptions, type ConnectOptions, type ResolvedConnectOptions } from './connect-options.js';
 import { mapSocketError } from './error-map.js';
-import { resolveHost } from './resolve.js';
+import { literalAddresses, resolveHost } from './resolve.js';
 // discovery: .local names resolve by mDNS by default; connect(service) dials a browsed service
 import { localResolver, isDiscoveredService, serviceConnectArgs, type DiscoveredService } from '../discovery/index.js';
 import { formatHostPort } from '../internal/host-port.js';
@@ -102,7 +102,7 @@ class Dialer implements ConnectionDriver {
 
   start(): void {
     if (this.#disposed || !this.connection[kPreparing]()) return;
-    void this.#attempt();
+    this.#attempt();
   }
 
   restart(): void {
@@ -140,15 +140,17 @@ class Dialer implements ConnectionDriver {
     if (this.#handshakeTimer) { clearTimeout(this.#handshakeTimer); this.#handshakeTimer = undefined; }
   }
 
-  async #attempt(): Promise<void> {
+  /** Resolves (an IP literal at once, without a promise turn), then dials each address in turn. */
+  #attempt(): void {
     const o = this.#o!;
-    let addresses: { address: string; family: 4 | 6 }[];
-    try {
-      addresses = await resolveHost(o.host, o.lookup ?? localResolver); // discovery: .local by mDNS
-    } catch (error) {
-      this.connection[kFail](error as LocalTlsError);
-      return;
-    }
+    const literal = literalAddresses(o.host);
+    if (literal) { void this.#dialEach(literal); return; }
+    resolveHost(o.host, o.lookup ?? localResolver) // discovery: .local by mDNS
+      .then((addresses) => this.#dialEach(addresses), (error: unknown) => this.connection[kFail](error as LocalTlsError));
+  }
+
+  async #dialEach(addresses: readonly { address: string; family: 4 | 6 }[]): Promise<void> {
+    const o = this.#o!;
     let last: LocalTlsError | undefined;
     for (const { address, family } of addresses) {
       if (this.#disposed) return;
@@ -242,28 +244,39 @@ class Dialer implements ConnectionDriver {
     const conn = this.connection;
     conn[kEstablish]('verify');
     const resumed = socket.isSessionReused();
-    let chain: readonly Certificate[] = peerChain(socket);
-    if (chain.length === 0 && resumed && entry) chain = entry.chain;
+    // Resumed: we offered only entry.session, and a session carries the certificate of the
+    // handshake that made it, which is entry.chain (sessions are stored only once that chain was
+    // verified). So the chain is known without reading it back from node:tls; it is verified again below.
+    const chain: readonly Certificate[] = resumed && entry ? entry.chain : peerChain(socket);
     const protocol = socket.getProtocol() ?? 'unknown';
     const alpn = socket.alpnProtocol || undefined;
-    verifyPeer({
-      side: 'client', peerCertificates: chain, host: o.verifyName, port: o.port, serverName: o.serverName, protocol, alpn, resumed,
+    const request = {
+      side: 'client' as const, peerCertificates: chain, host: o.verifyName, port: o.port, serverName: o.serverName, protocol, alpn, resumed,
       anchors: o.anchors.load, defaultPolicy: o.defaultPolicy, hook: o.verify, timeoutMs: o.verifyTimeout,
-    }).then((outcome) => {
-      if (this.#disposed) return;
-      if (!outcome.ok) {
-        this.#cache?.delete(this.#key);
-        conn[kFail](outcome.error);
-        return;
-      }
-      if (this.#cache) {
-        this.#verifiedChain = chain;
-        const held = this.#heldSession;
-        this.#heldSession = undefined;
-        if (held) onSession.call(socket, held);
-      }
-      this.#o = undefined;
-      conn[kEstablish]('established', new SocketTlsInfo(socket, { protocol, alpn, serverName: o.serverName, peerCertificates: chain, resumed, trustResult: outcome.trustResult }));
-    }, (error: unknown) => conn[kFail](error as LocalTlsError));
+    };
+    const facts = { protocol, alpn, serverName: o.serverName, peerCertificates: chain, resumed };
+    // The default verifier answers at once (no promise turn); a hook answers when it does.
+    const now = verifyPeerNow(request);
+    if (now) this.#verified(socket, now, facts);
+    else verifyPeer(request).then((outcome) => this.#verified(socket, outcome, facts), (error: unknown) => conn[kFail](error as LocalTlsError));
+  }
+
+  /** The verdict: ready (and sessions may be kept), or failed (and the session forgotten). */
+  #verified(socket: DialedSocket, outcome: VerifyOutcome, facts: Omit<SessionFacts, 'trustResult'>): void {
+    if (this.#disposed) return;
+    const conn = this.connection;
+    if (!outcome.ok) {
+      this.#cache?.delete(this.#key);
+      conn[kFail](outcome.error);
+      return;
+    }
+    if (this.#cache) {
+      this.#verifiedChain = facts.peerCertificates;
+      const held = this.#heldSession;
+      this.#heldSession = undefined;
+      if (held) onSession.call(socket, held);
+    }
+    this.#o = undefined;
+    conn[kEstablish]('established', new SocketTlsInfo(socket, { ...facts, trustResult: outcome.trustResult }));
   }
 }

@@ -402,9 +402,8 @@ export class Connection extends EventEmitter {
     const conn = this[kOwner];
     if (!conn || conn.#terminal) return;
     if (conn.#phase === 'verify') { conn.#flags |= PEER_END; return; }
-    const ctx = conn.#rejectionContext();
-    if (ctx.phase === 'established') conn.#rx().end();
-    else conn[kFail](prematureClose(ctx));
+    if (conn.#rejectedPhase() === 'established') conn.#rx().end();
+    else conn[kFail](prematureClose(conn.#rejectionContext()));
   }
 
   /** The socket's own 'close' (exactly once per socket): the observer hears of it, then the connection. */
@@ -422,8 +421,7 @@ export class Connection extends EventEmitter {
     // A clean close while our verification is still running: finish verifying, then ready and the end.
     if (conn.#phase === 'verify') { conn.#flags |= PEER_CLOSE; return; }
     if (conn.#phase !== 'established') { conn[kFail](prematureClose(conn.#rejectionContext())); return; }
-    const ctx = conn.#rejectionContext();
-    if (ctx.phase !== 'established') { conn[kFail](prematureClose(ctx)); return; }
+    if (conn.#rejectedPhase() !== 'established') { conn[kFail](prematureClose(conn.#rejectionContext())); return; }
     conn.#rx().end();
     conn.#finish('cancelled', undefined);
   }
@@ -502,11 +500,17 @@ export class Connection extends EventEmitter {
    */
   #rejectionContext() {
     const ctx = this.#context();
-    if ((this.#flags & (PRESENTED | REQUESTED)) !== 0 && (this.#flags & (ENDED | RECEIVED)) === 0 && ctx.phase === 'established'
-      && this.#client?.readyAt !== undefined && Date.now() - this.#client.readyAt < this.#settings.rejectionWindowMs) {
-      return { ...ctx, phase: 'verify' as FailurePhase };
-    }
+    if (this.#rejectedPhase() !== ctx.phase) return { ...ctx, phase: 'verify' as FailurePhase };
     return ctx;
+  }
+
+  /** The phase a close counts in (see #rejectionContext), without building the context. */
+  #rejectedPhase(): FailurePhase {
+    if ((this.#flags & (PRESENTED | REQUESTED)) !== 0 && (this.#flags & (ENDED | RECEIVED)) === 0 && this.#phase === 'established'
+      && this.#client?.readyAt !== undefined && Date.now() - this.#client.readyAt < this.#settings.rejectionWindowMs) {
+      return 'verify';
+    }
+    return this.#phase;
   }
 
   /** Marks the handshake done (verification pending). */

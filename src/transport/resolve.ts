@@ -37,14 +37,24 @@ function ipLiteral(host: string): string | undefined {
 }
 
 /**
+ * The one address to dial when `host` is an IP literal (brackets allowed), without a resolver or a
+ * promise turn; undefined for a name.
+ * @example `literalAddresses('[::1]') // [{ address: '::1', family: 6 }]`
+ */
+export function literalAddresses(host: string): { address: string; family: 4 | 6 }[] | undefined {
+  const literal = ipLiteral(host);
+  return literal ? [{ address: literal, family: isIP(literal) as 4 | 6 }] : undefined;
+}
+
+/**
  * The addresses to dial for `host`: the literal itself for an IP, else the resolver's answer
  * (de-duplicated, validated). Rejects with HOST_NOT_FOUND when there is none.
  *
  * @example `await resolveHost('listener-name.local', (h) => ['127.0.0.1']) // [{ address: '127.0.0.1', family: 4 }]`
  */
 export async function resolveHost(host: string, resolver: Resolver = systemResolver): Promise<{ address: string; family: 4 | 6 }[]> {
-  const literal = ipLiteral(host);
-  if (literal) return [{ address: literal, family: isIP(literal) as 4 | 6 }];
+  const literal = literalAddresses(host);
+  if (literal) return literal;
   let answer: Awaited<ReturnType<Resolver>>;
   try {
     answer = await resolver(host);
