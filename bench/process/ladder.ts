@@ -7,7 +7,9 @@
  * resumed handshake (p50 and mean) per variant.
  *
  * Run: `npm run build && taskset -c 1 node dist/bench/process/ladder.js` (env N = connections per
- * variant, default 1200).
+ * variant, default 1200; LADDER_VARIANTS = a comma list to run only those). Note: a variant's
+ * figure depends on its neighbours in the turn order (a light variant after a heavy one pays some of
+ * its garbage collection), so compare variants run in the same list.
  *
  * Variants: rawCa (native `ca` verification, the bench's baseline) · bare (localtls's context, node
  * verification off) · connection (+ the Connection state machine, receive and cancel) · options
@@ -98,7 +100,8 @@ const variants: Record<string, () => Promise<void>> = {
   verify: pieces(true, true),
   connect: async () => { const c = connect(HOST, port, { trustRoots: roots, sessionCache: cache }); await c.ready; await c.receive({ min: 1 }); c.cancel(); },
 };
-const names = Object.keys(variants);
+// LADDER_VARIANTS=rawCa,connect: only those (an A/B of two builds compares their connect − rawCa).
+const names = process.env.LADDER_VARIANTS ? process.env.LADDER_VARIANTS.split(',').filter((n) => n in variants) : Object.keys(variants);
 try {
   for (const name of names) for (let i = 0; i < WARMUP; i++) await variants[name]!();
   const samples = Object.fromEntries(names.map((n) => [n, [] as number[]]));

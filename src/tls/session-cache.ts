@@ -68,7 +68,11 @@ export class SessionCache {
     return entry;
   }
 
-  /** Stores an entry, evicting the least recently used beyond `maxEntries`. */
+  /**
+   * Stores an entry, evicting the least recently used beyond `maxEntries`. An entry is trusted
+   * memory: a resumed session carries no peer certificate in node:tls, so its `chain` is what the
+   * resumed connection is verified against. Store only entries this library made (connect() does).
+   */
   set(key: string, entry: SessionEntry): void {
     this.#map.delete(key);
     this.#map.set(key, Object.freeze({ session: entry.session, chain: Object.freeze([...entry.chain]) }));

@@ -244,10 +244,10 @@ class Dialer implements ConnectionDriver {
     const conn = this.connection;
     conn[kEstablish]('verify');
     const resumed = socket.isSessionReused();
-    // Resumed: we offered only entry.session, and a session carries the certificate of the
-    // handshake that made it, which is entry.chain (sessions are stored only once that chain was
-    // verified). So the chain is known without reading it back from node:tls; it is verified again below.
-    const chain: readonly Certificate[] = resumed && entry ? entry.chain : peerChain(socket);
+    // A client's resumed session has no peer certificate in node:tls: the chain is the one verified
+    // when the session was made (the cache entry), and it is verified again below.
+    let chain: readonly Certificate[] = peerChain(socket);
+    if (chain.length === 0 && resumed && entry) chain = entry.chain;
     const protocol = socket.getProtocol() ?? 'unknown';
     const alpn = socket.alpnProtocol || undefined;
     const request = {
