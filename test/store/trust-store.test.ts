@@ -82,3 +82,27 @@ test('installedRootsSync reads the installed roots, re-reading only after a chan
     assert.equal(installedRootsSync({ dir, allowInsecurePermissions: true }).length, 1);
   }
 });
+
+test('installedRootsSync() for the default directory: a new LOCALTLS_HOME counts at once, and so do an add and a remove in this process', async (t) => {
+  const { installedRootsSync } = await import('../../src/store/trust-store.js');
+  const { ca } = await testMaterial();
+  const home = await makeTempDir();
+  const other = await makeTempDir();
+  const saved = process.env.LOCALTLS_HOME;
+  t.after(async () => {
+    if (saved === undefined) delete process.env.LOCALTLS_HOME; else process.env.LOCALTLS_HOME = saved;
+    await home.cleanup();
+    await other.cleanup();
+  });
+  process.env.LOCALTLS_HOME = home.dir;
+  const trust = await TrustStore.open();
+  assert.deepEqual(installedRootsSync(), []);
+  await trust.add(ca.certificate);
+  assert.deepEqual(installedRootsSync().map((c) => c.fingerprintSha256), [ca.certificate.fingerprintSha256], 'an add counts at once');
+  process.env.LOCALTLS_HOME = other.dir;
+  assert.deepEqual(installedRootsSync(), [], 'another LOCALTLS_HOME counts at once (within the recheck window)');
+  process.env.LOCALTLS_HOME = home.dir;
+  assert.equal(installedRootsSync().length, 1, 'and back');
+  await trust.remove(ca.certificate.fingerprintSha256);
+  assert.deepEqual(installedRootsSync(), [], 'a remove counts at once');
+});
