@@ -277,15 +277,14 @@ export function installedRootsSync(options: { dir?: string; allowInsecurePermiss
   const dir = isDefault ? defaultTrustDir() : resolve(options.dir!);
   const recentKey = allowInsecure ? `${dir}\0insecure-ok` : dir;
   const last = recent.get(recentKey);
-  let certificates: readonly Certificate[];
-  if (last && isRecent(last.checkedAt, now)) certificates = last.certificates;
-  else {
-    certificates = readInstalledRoots(dir, allowInsecure);
+  let answer = last;
+  if (!answer || !isRecent(answer.checkedAt, now)) {
+    answer = { checkedAt: now, certificates: readInstalledRoots(dir, allowInsecure) };
     if (recent.size >= 64) recent.delete(recent.keys().next().value as string);
-    recent.set(recentKey, { checkedAt: now, certificates });
+    recent.set(recentKey, answer);
   }
-  if (isDefault) recentDefault = { checkedAt: recent.get(recentKey)!.checkedAt, allowInsecure, home, certificates };
-  return certificates;
+  if (isDefault) recentDefault = { checkedAt: answer.checkedAt, allowInsecure, home, certificates: answer.certificates };
+  return answer.certificates;
 }
 
 /** installedRootsSync without the recent-answer memo: one `stat`, and a re-read when the directory changed. */
