@@ -38,8 +38,15 @@ const PING = Buffer.alloc(64, 0x65);
  */
 const QUICK = process.env.LT_BENCH_QUICK === '1';
 const ECHO_WARMUP = QUICK ? 200 : 2_500;
-/** Sequential handshakes before the measured ones (and, for `resumed`, the session to resume with). */
-const HANDSHAKE_WARMUP = QUICK ? 10 : 150;
+/**
+ * Sequential handshakes before the measured ones (and, for `resumed`, the session to resume with).
+ * The same reason as the echo warm-up: measured (2026-12-07, `--trace-opt`, per 100 connections),
+ * V8 was still optimizing functions at ~4–10 per 100 handshakes up to ~2,000 handshakes, for both
+ * clients (raw ~5, localtls ~8); with 150 warm-up handshakes those compilations (on V8's threads,
+ * counted in the process's CPU) and the slower code before them were inside the measured run, and
+ * decided a third of localtls's extra client CPU per resumed handshake. 2,500 is past that, for both.
+ */
+const HANDSHAKE_WARMUP = QUICK ? 10 : 2_500;
 const chainPem = process.env.LT_BENCH_CHAIN!;
 const keyPem = process.env.LT_BENCH_KEY!;
 const caPem = process.env.LT_BENCH_CA!;

@@ -34,10 +34,13 @@ export interface SendOptions {
 
 /** The Connection that owns a socket: lets one shared listener per event serve every socket. */
 const kOwner = Symbol('localtls.connection');
-type OwnedSocket = TLSSocket & { [kOwner]?: Connection };
+/** cancel()'s grace timer, cleared when the socket closes (so a closed socket is not kept for the grace period). */
+const kGrace = Symbol('localtls.grace');
+type OwnedSocket = TLSSocket & { [kOwner]?: Connection; [kGrace]?: NodeJS.Timeout };
 const eventEmitterEmit = EventEmitter.prototype.emit;
 
 const noop = (): void => {};
+const destroySocket = (socket: TLSSocket): void => { socket.destroy(); };
 const CLOSE_GRACE_MS = 2000;
 const HIGH_WATER_MARK = 1024 * 1024;
 const CHUNK_MAX = 1 << 20;
@@ -329,9 +332,11 @@ export class Connection extends EventEmitter {
     const established = this.#phase === 'established';
     this.#finish('cancelled', undefined);
     if (established && this.#socket && !this.#socket.destroyed) {
-      const socket = this.#socket;
+      const socket: OwnedSocket = this.#socket;
       socket.end();
-      setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
+      // Destroys a peer that never answers our close; cleared on 'close', which is the common case
+      // (a pending timer would hold the closed socket and its connection for the whole grace period).
+      socket[kGrace] = setTimeout(destroySocket, CLOSE_GRACE_MS, socket).unref();
     } else {
       this.#socket?.destroy();
       this.#raw?.destroy();
@@ -408,6 +413,8 @@ export class Connection extends EventEmitter {
 
   /** The socket's own 'close' (exactly once per socket): the observer hears of it, then the connection. */
   static #onSocketClose(this: OwnedSocket): void {
+    const grace = this[kGrace];
+    if (grace) { clearTimeout(grace); this[kGrace] = undefined; }
     const conn = this[kOwner];
     if (!conn) return;
     conn.#flags |= SOCKET_CLOSED;

@@ -8,7 +8,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import { connect as tlsConnect, createServer as tlsServer, type TLSSocket } from 'node:tls';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import type { Certificate } from '../../src/cert/certificate.js';
 import { createServer as createNetServer, connect as netConnect, type AddressInfo, type Socket } from 'node:net';
 import { createListener, connect, LocalTlsError, type Connection } from '../../src/index.js';
 import { peerAddress } from '../../src/transport/peer-address.js';
@@ -137,5 +140,57 @@ test('a reset after ready fails the client connection with a typed error and thr
     for (const up of upstreams) up.destroy();
     proxy.close();
     listener.cancel({ force: true });
+  }
+});
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+/** Opens a connection, waits until it is ready and cancels it; only a WeakRef to it is kept. */
+async function openAndCancel(port: number, trustRoots: Certificate[]): Promise<WeakRef<Connection>> {
+  const conn = connect('127.0.0.1', port, { trustRoots, resumption: false });
+  await conn.ready;
+  conn.cancel();
+  return new WeakRef(conn);
+}
+
+test("cancel() holds nothing once the socket has closed (its grace timer is cleared); a peer that never answers close is destroyed after the grace period", async () => {
+  const { ca, server } = await fixtures();
+  const peers = new Set<TLSSocket>();
+  const closedAt = new Map<TLSSocket, number>();
+  let answerClose = true;
+  // A node:tls server: answers our close with its own (the common case), or, later, never does.
+  const peer = tlsServer({ ...server.tlsOptions(), allowHalfOpen: true } as object, (socket: TLSSocket) => {
+    peers.add(socket);
+    socket.on('error', () => {});
+    socket.on('end', () => { if (answerClose) socket.end(); });
+    socket.on('close', () => closedAt.set(socket, Date.now()));
+  });
+  peer.on('tlsClientError', () => {});
+  await new Promise<void>((r) => peer.listen(0, '127.0.0.1', r));
+  const port = (peer.address() as AddressInfo).port;
+  try {
+    const ref = await openAndCancel(port, [ca.certificate]);
+    await waitFor(() => peers.size === 1 && closedAt.size === 1, 3000, 'the peer to see the close');
+    // Well inside the 2 s grace period: a pending grace timer would still hold the socket and,
+    // through it, the connection.
+    await waitFor(() => { gc(); return ref.deref() === undefined; }, 1000, 'the closed connection to be collected');
+
+    answerClose = false;
+    const silent = connect('127.0.0.1', port, { trustRoots: [ca.certificate], resumption: false });
+    await silent.ready;
+    await waitFor(() => peers.size === 2, 3000, 'the second peer socket');
+    const openSockets = (): number => process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length;
+    const withClient = openSockets();
+    const cancelledAt = Date.now();
+    silent.cancel();
+    assert.equal(silent.state, 'cancelled');
+    // The peer never answers our close: our socket stays open (ended) until the grace period destroys it.
+    await waitFor(() => openSockets() < withClient, 5000, 'the grace period to destroy our socket');
+    const waited = Date.now() - cancelledAt;
+    assert.ok(waited >= 1500 && waited < 4000, `destroyed ${waited} ms after cancel(); expected after the 2 s grace period`);
+  } finally {
+    for (const s of peers) s.destroy();
+    await new Promise((r) => peer.close(r));
   }
 });
