@@ -11,7 +11,8 @@
  * figure depends on its neighbours in the turn order (a light variant after a heavy one pays some of
  * its garbage collection), so compare variants run in the same list.
  *
- * Variants: rawCa (native `ca` verification, the bench's baseline) · bare (localtls's context, node
+ * Variants: rawCa (native `ca` verification, the bench's baseline) · rawCaOff / rawNoCaOff (node's
+ * context with verification off, with and without `ca`) · bare (localtls's context, node
  * verification off) · connection (+ the Connection state machine, receive and cancel) · options
  * (+ resolveConnectOptions) · verify (+ verifyPeer on the resumed chain) · connect (localtls connect()).
  */
@@ -45,6 +46,7 @@ const caContext = createSecureContext({ ca: ca.certificate.toPEM(), minVersion: 
 const context = clientSecureContext('TLSv1.2');
 const context13 = clientSecureContext('TLSv1.3');
 const caContext12 = createSecureContext({ ca: ca.certificate.toPEM(), minVersion: 'TLSv1.2' });
+const noCaContext = createSecureContext({ minVersion: 'TLSv1.3' });
 const roots = [ca.certificate];
 const anchors = resolveAnchors({ trustRoots: roots }, true);
 const cache = new SessionCache();
@@ -94,6 +96,10 @@ function pieces(withOptions: boolean, withVerify: boolean): () => Promise<void> 
 const variants: Record<string, () => Promise<void>> = {
   rawCa: bare(caContext, {}),
   rawCa12: bare(caContext12, {}),
+  // The same context with node verification off: with `ca` (OpenSSL's verify result is ok) and without
+  // (node:tls reports OpenSSL's verify failure as an Error object on every connection).
+  rawCaOff: bare(caContext, clientVerificationOptions()),
+  rawNoCaOff: bare(noCaContext, clientVerificationOptions()),
   bare13: bare(context13, clientVerificationOptions()),
   bare: bare(context, clientVerificationOptions()),
   connection: pieces(false, false),
