@@ -13,7 +13,8 @@
  * connections, measured after gc; lower is better, ratio raw/ours).
  *
  * Environment (for profiling and partial runs, never needed otherwise): `LT_BENCH_WORKLOADS` =
- * comma list of child workloads to run (full,resumed,hook,bulk,echo,idle); `LT_BENCH_CLIENT_FLAGS` /
+ * comma list of child workloads to run (full,resumed,hook,bulk,echo,idle); `LT_BENCH_ROUNDS` = rounds
+ * per row (odd, default 3); `LT_BENCH_CLIENT_FLAGS` /
  * `LT_BENCH_SERVER_FLAGS` = extra node flags for the client / server children (e.g. `--cpu-prof`).
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -127,13 +128,22 @@ function workloads(): Workload[] {
   return only.length > 0 ? all.filter((w) => only.includes(w.child)) : all;
 }
 
+/** `LT_BENCH_ROUNDS` (odd, 1..21; default 3): more rounds, a steadier median on a noisy machine. */
+function roundsFromEnv(): number {
+  const text = process.env.LT_BENCH_ROUNDS;
+  if (text === undefined || text === '') return 3;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 21 || n % 2 === 0) throw new Error(`LT_BENCH_ROUNDS: expected an odd whole number from 1 to 21; found ${JSON.stringify(text)}`);
+  return n;
+}
+
 /** Rows of the process bench; `Row.process` holds CPU per op of each side and per-workload facts. */
 export async function processRows(): Promise<Row[]> {
   const ca = await CertificateAuthority.create({ commonName: 'Bench CA' });
   const identity = await ca.issue({ hosts: ['listener-name.local', '127.0.0.1'] });
   const tls = identity.tlsOptions() as { cert: string | Buffer; key: string | Buffer };
   const env = { LT_BENCH_CHAIN: String(tls.cert), LT_BENCH_KEY: String(tls.key), LT_BENCH_CA: ca.certificate.toPEM(), LT_BENCH_QUICK: isQuick() ? '1' : '0' };
-  const rounds = isQuick() ? 1 : 3;
+  const rounds = isQuick() ? 1 : roundsFromEnv();
   const rows: Row[] = [];
   for (const w of workloads()) {
     const raw: Run[] = [];
