@@ -75,7 +75,11 @@ export class SessionCache {
    */
   set(key: string, entry: SessionEntry): void {
     this.#map.delete(key);
-    this.#map.set(key, Object.freeze({ session: entry.session, chain: Object.freeze([...entry.chain]) }));
+    // A frozen chain is kept as is (its certificates are immutable): a resumed connection stores the
+    // chain it was verified on, so one frozen array carries from connection to connection and the
+    // trust layer can recognise it (see trust/cache.ts knownTrustedOutcome).
+    const chain = Object.isFrozen(entry.chain) ? entry.chain : Object.freeze([...entry.chain]);
+    this.#map.set(key, Object.freeze({ session: entry.session, chain }));
     while (this.#map.size > this.maxEntries) this.#map.delete(this.#map.keys().next().value as string);
   }
 

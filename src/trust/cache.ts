@@ -45,6 +45,11 @@ export class LruCache<K, V> {
     while (this.#map.size > this.maxEntries) this.#map.delete(this.#map.keys().next().value as K);
   }
 
+  /** The value for `key` without marking it recently used. */
+  peek(key: K): V | undefined {
+    return this.#map.get(key);
+  }
+
   delete(key: K): void {
     this.#map.delete(key);
   }
@@ -60,6 +65,43 @@ export class LruCache<K, V> {
 
 /** The process-wide verdict cache used by evaluateTrust. */
 export const verdictCache = new LruCache<string, CachedOutcome>(256);
+
+/** A trusted verdict remembered by the identity of the (immutable) inputs it was computed from. */
+interface KnownTrusted {
+  readonly anchors: unknown;
+  readonly policy: unknown;
+  readonly key: string;
+  readonly outcome: CachedOutcome;
+}
+
+/**
+ * The last trusted verdict per frozen chain array. A client that resumes a session passes the same
+ * frozen chain (its session-cache entry), the same frozen anchor list and the same frozen policy on
+ * every connection: those inputs cannot change, so the verdict-cache key derived from them cannot
+ * either, and re-validating and re-keying them (most of an evaluation's cost on that path) is
+ * skipped. The outcome is still the verdict cache's own entry — `clearTrustCache()` or an eviction
+ * ends it — and still holds only inside its validity window (checked by the caller).
+ */
+const knownTrusted = new WeakMap<readonly unknown[], KnownTrusted>();
+
+/**
+ * Remembers a trusted `outcome` stored under `key` for these exact inputs, when all of them are
+ * immutable: a frozen chain of Certificate objects, a frozen anchor list of immutable items, and a
+ * policy that is undefined or `immutablePolicy` says is frozen data.
+ */
+export function rememberTrusted(chain: unknown, anchors: unknown, policy: unknown, immutablePolicy: boolean, key: string, outcome: CachedOutcome): void {
+  if (!outcome.trusted || !Array.isArray(chain) || !Object.isFrozen(chain) || !chain.every((c) => c instanceof Certificate)) return;
+  if (!Array.isArray(anchors) || frozenDigest(anchors) === undefined || !immutablePolicy) return;
+  knownTrusted.set(chain, { anchors, policy, key, outcome });
+}
+
+/** The trusted outcome remembered for exactly these input objects, while the verdict cache still holds it. */
+export function knownTrustedOutcome(chain: unknown, anchors: unknown, policy: unknown): CachedOutcome | undefined {
+  if (!Array.isArray(chain)) return undefined;
+  const known = knownTrusted.get(chain);
+  if (known === undefined || known.anchors !== anchors || known.policy !== policy) return undefined;
+  return verdictCache.peek(known.key) === known.outcome ? known.outcome : undefined;
+}
 
 /**
  * Empties the verdict cache (for tests, or after changing the trust store in place).
@@ -109,6 +151,7 @@ export function cacheKey(chain: readonly unknown[], intermediates: readonly unkn
 const frozenDigests = new WeakMap<readonly unknown[], string | null>();
 
 function frozenDigest(items: readonly unknown[]): string | undefined {
+  if (!Object.isFrozen(items)) return undefined;
   let known = frozenDigests.get(items);
   if (known === undefined) {
     if (items.every((item) => item instanceof Certificate || typeof item === 'string')) {

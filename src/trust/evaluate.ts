@@ -7,12 +7,12 @@ import { Certificate, type CertificateInput } from '../cert/certificate.js';
 import { ConfigError, LocalTlsError } from '../errors.js';
 import { isBinary } from '../internal/bytes.js';
 import { describe, knownKeys } from '../internal/options.js';
-import { cacheKey, validityWindow, verdictCache, type CachedOutcome } from './cache.js';
+import { cacheKey, knownTrustedOutcome, rememberTrusted, validityWindow, verdictCache, type CachedOutcome } from './cache.js';
 import { checkPath, type PathCheckContext } from './checks.js';
 import { NAME_COMPARISON_BUDGET } from './name-constraints.js';
 import { buildPaths, CertificateIndex, MAX_PATH_LENGTH, MAX_SIGNATURE_CHECKS } from './path-builder.js';
 import { notTrustedFinding } from './not-trusted.js';
-import { resolvePolicy, type TrustPolicy } from './policy.js';
+import { isImmutablePolicy, resolvePolicy, type TrustPolicy } from './policy.js';
 import { makeTrustResult, type TrustFinding, type TrustResult } from './result.js';
 
 /** One certificate or many: DER bytes, PEM text (a bundle expands to all its certificates), or Certificate objects. */
@@ -86,6 +86,16 @@ export function evaluateTrustSync(chain: CertificateList, options: EvaluateTrust
     throw new ConfigError('INVALID_OPTION', `evaluateTrust options: expected { anchors, intermediates?, policy?, time? }; found ${describe(options)}`);
   }
   knownKeys('evaluateTrust options', options, OPTION_NAMES);
+  // The same frozen chain, anchors and policy as a trusted evaluation the verdict cache still holds
+  // (a resumed connection's case): the same verdict, inside its validity window (see cache.ts).
+  if (options.intermediates === undefined && options.time === undefined && options.cache === undefined) {
+    const known = knownTrustedOutcome(chain, options.anchors, options.policy);
+    if (known !== undefined) {
+      const now = new Date();
+      const t = now.getTime();
+      if (t >= known.validFrom && t < known.validUntil) return makeTrustResult(known.path, [], now);
+    }
+  }
   if (options.anchors === undefined) {
     throw new ConfigError('INVALID_OPTION', 'anchors: expected the trusted root certificates (DER, PEM or Certificate, or an array of them); found undefined', {
       hint: 'pass { anchors: [ca.certificate] }; an empty array means nothing is trusted',
@@ -111,7 +121,10 @@ export function evaluateTrustSync(chain: CertificateList, options: EvaluateTrust
   const key = useCache ? cacheKey(chainItems, intermediateItems, anchorItems, policy.key) : '';
   if (useCache) {
     const hit = verdictCache.get(key);
-    if (hit && t >= hit.validFrom && t < hit.validUntil) return fromOutcome(hit, ctxFor(hit.anchored));
+    if (hit && t >= hit.validFrom && t < hit.validUntil) {
+      if (!explicitTime && intermediateItems.length === 0) rememberTrusted(chain, options.anchors, options.policy, isImmutablePolicy(options.policy), key, hit);
+      return fromOutcome(hit, ctxFor(hit.anchored));
+    }
   }
 
   const malformed: TrustFinding[] = [];
@@ -150,7 +163,10 @@ export function evaluateTrustSync(chain: CertificateList, options: EvaluateTrust
   }
   if (useCache) {
     const window = validityWindow([...chainCerts, ...anchorCerts, ...extraCerts], t);
-    verdictCache.set(key, { ...outcome, validFrom: window.from, validUntil: window.until });
+    // The path frozen once: every result built from this entry shares it (makeTrustResult).
+    const stored: CachedOutcome = { ...outcome, path: Object.freeze([...outcome.path]), validFrom: window.from, validUntil: window.until };
+    verdictCache.set(key, stored);
+    if (!explicitTime && intermediateItems.length === 0) rememberTrusted(chain, options.anchors, options.policy, isImmutablePolicy(options.policy), key, stored);
   }
   return makeTrustResult(outcome.path, findings, time);
 }

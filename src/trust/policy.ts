@@ -74,6 +74,14 @@ export function resolvePolicy(policy: unknown, name = 'policy'): ResolvedPolicy 
 
 const frozenPolicies = new WeakMap<object, ResolvedPolicy>();
 
+/**
+ * True for undefined and for a policy object resolvePolicy has seen to be frozen data (so it can
+ * never resolve differently). @example `isImmutablePolicy(Object.freeze({ kind: 'basicX509' }))`
+ */
+export function isImmutablePolicy(policy: unknown): boolean {
+  return policy === undefined || (typeof policy === 'object' && policy !== null && frozenPolicies.has(policy));
+}
+
 function resolveFreshPolicy(policy: unknown, name: string): ResolvedPolicy {
   if (policy === null || typeof policy !== 'object' || Array.isArray(policy)) {
     throw new ConfigError('INVALID_OPTION', `${name}: expected { kind: 'basicX509' } or { kind: 'ssl', hostname }; found ${describe(policy)}`);

@@ -63,6 +63,7 @@ export interface TrustResult {
 }
 
 const ORDER = new Map(TRUST_CODES.map((code, i) => [code, i]));
+const NO_FINDINGS: readonly TrustFinding[] = Object.freeze([]);
 
 /** Sorts findings so the most fundamental comes first (stable; then by certificate index). */
 export function sortFindings(findings: TrustFinding[]): TrustFinding[] {
@@ -77,9 +78,11 @@ export function sortFindings(findings: TrustFinding[]): TrustFinding[] {
  * @example `makeTrustResult([leaf, root], [], new Date()).trusted // true`
  */
 export function makeTrustResult(chain: readonly Certificate[], findings: TrustFinding[], time: Date): TrustResult {
-  const sorted = Object.freeze(sortFindings(findings).map((f) => Object.freeze(f)));
+  // A trusted result (no findings) shares one empty list; a frozen chain is shared as is (its
+  // certificates are immutable): the trusted case is built on every verified connection.
+  const sorted: readonly TrustFinding[] = findings.length === 0 ? NO_FINDINGS : Object.freeze(sortFindings(findings).map((f) => Object.freeze(f)));
   const trusted = sorted.length === 0;
-  const frozenChain = Object.freeze([...chain]);
+  const frozenChain = Object.isFrozen(chain) ? chain : Object.freeze([...chain]);
   const result: TrustResult = {
     trusted,
     chain: frozenChain,
