@@ -118,11 +118,15 @@ export function evaluateTrustSync(chain: CertificateList, options: EvaluateTrust
   const ctxFor = (anchored: boolean): PathCheckContext => ({ policy, time, explicitTime, anchored, nameComparisons });
 
   const useCache = options.cache !== false;
+  // A trusted entry is remembered for these exact input objects when they are immutable (cache.ts).
+  const remember = (entry: CachedOutcome): void => {
+    if (!explicitTime && intermediateItems.length === 0) rememberTrusted(chain, options.anchors, options.policy, isImmutablePolicy(options.policy), key, entry);
+  };
   const key = useCache ? cacheKey(chainItems, intermediateItems, anchorItems, policy.key) : '';
   if (useCache) {
     const hit = verdictCache.get(key);
     if (hit && t >= hit.validFrom && t < hit.validUntil) {
-      if (!explicitTime && intermediateItems.length === 0) rememberTrusted(chain, options.anchors, options.policy, isImmutablePolicy(options.policy), key, hit);
+      remember(hit);
       return fromOutcome(hit, ctxFor(hit.anchored));
     }
   }
@@ -166,7 +170,7 @@ export function evaluateTrustSync(chain: CertificateList, options: EvaluateTrust
     // The path frozen once: every result built from this entry shares it (makeTrustResult).
     const stored: CachedOutcome = { ...outcome, path: Object.freeze([...outcome.path]), validFrom: window.from, validUntil: window.until };
     verdictCache.set(key, stored);
-    if (!explicitTime && intermediateItems.length === 0) rememberTrusted(chain, options.anchors, options.policy, isImmutablePolicy(options.policy), key, stored);
+    remember(stored);
   }
   return makeTrustResult(outcome.path, findings, time);
 }
