@@ -5,7 +5,8 @@
 // resolve ~15 µs between two builds; it cannot show cache-footprint costs, which only separate
 // processes see (docs/performance.md, "Counted, not timed"). Diagnostic tooling, not a test.
 //
-//   npm run build && cp -r dist .ab/A      # (after changing code) build B into dist
+//   npm run build && mkdir -p .ab && rm -rf .ab/A && cp -r dist .ab/A   # A: the build before a change
+//   (change the code) && npm run build                                     # B: the build in dist
 //   taskset -c 1 node --expose-gc scripts/bench-interleave.mjs "$PWD/.ab/A" "$PWD/dist" 2100
 // Environment: SRV=raw|localtls (server, default raw); ONLY=A|B|R (one client alone, for
 // per-process figures); WARM (unmeasured handshakes first, default 2500). Run it both ways round
