@@ -9,7 +9,8 @@
 //   (change the code) && npm run build                                     # B: the build in dist
 //   taskset -c 1 node --expose-gc scripts/bench-interleave.mjs "$PWD/.ab/A" "$PWD/dist" 2100
 // Environment: SRV=raw|localtls (server, default raw); ONLY=A|B|R (one client alone, for
-// per-process figures); WARM (unmeasured handshakes first, default 2500). Run it both ways round
+// per-process figures); WARM (unmeasured handshakes first, default 2500); SRV_WRAP (a command,
+// split on spaces, that the server runs under: e.g. cachegrind, to count the server's side). Run it both ways round
 // (A/B swapped): the first-loaded build measured ~15–40 µs cheaper in some runs.
 // Under cachegrind (deterministic instruction and simulated-cache counts; run N=100 and N=400 and
 // subtract to get one handshake):
@@ -35,9 +36,8 @@ const pem = identity.tlsOptions();
 const env = { ...process.env, LT_BENCH_CHAIN: String(pem.cert), LT_BENCH_KEY: String(pem.key), LT_BENCH_CA: ca.certificate.toPEM(), LT_BENCH_QUICK: '0' };
 const serverArgs = [`${dirA}/bench/process/child.js`, 'server', process.env.SRV ?? 'raw', 'resumed', '0', '0'];
 const pinned = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
-const server = pinned
-  ? spawn('taskset', ['-c', '0', process.execPath, ...serverArgs], { env, stdio: ['pipe', 'pipe', 'inherit'] })
-  : spawn(process.execPath, serverArgs, { env, stdio: ['pipe', 'pipe', 'inherit'] });
+const serverCommand = [...(pinned ? ['taskset', '-c', '0'] : []), ...(process.env.SRV_WRAP?.split(' ').filter(Boolean) ?? []), process.execPath, ...serverArgs];
+const server = spawn(serverCommand[0], serverCommand.slice(1), { env, stdio: ['pipe', 'pipe', 'inherit'] });
 const lines = createInterface({ input: server.stdout })[Symbol.asyncIterator]();
 const { port } = JSON.parse((await lines.next()).value);
 
