@@ -139,3 +139,25 @@ test('framing: JSON and bytes messages round trip; MESSAGE_TOO_LARGE on send and
     await closeListener(listener);
   }
 });
+
+test('a name resolving to several addresses: a refused one is skipped and the next is dialed; all refused → CONNECTION_REFUSED once', async () => {
+  const { ca, server } = await fixtures();
+  const listener = createListener({ identity: server, port: 0, host: '127.0.0.1' });
+  await listener.ready;
+  try {
+    // 127.0.0.2 is loopback too, but nothing listens on this port there: refused at once.
+    const conn = connect('listener-name.local', listener.port, { trustRoots: [ca.certificate], lookup: () => ['127.0.0.2', '127.0.0.1'], sessionCache: freshCache() });
+    const states = recordStates(conn);
+    await conn.ready;
+    assert.equal(conn.remoteAddress, '127.0.0.1');
+    conn.cancel();
+    assert.deepEqual(states, ['preparing', 'ready', 'cancelled']);
+    const port = await freePort('127.0.0.1');
+    const none = connect('listener-name.local', port, { trustRoots: [ca.certificate], lookup: () => ['127.0.0.2', '127.0.0.1'], sessionCache: freshCache() });
+    const noneStates = recordStates(none);
+    await assert.rejects(none.ready, (e: unknown) => e instanceof ConnectionError && e.code === 'CONNECTION_REFUSED' && /via 127\.0\.0\.1/.test(e.message));
+    assert.deepEqual(noneStates, ['preparing', 'failed']);
+  } finally {
+    await closeListener(listener);
+  }
+});
