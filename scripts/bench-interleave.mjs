@@ -38,6 +38,8 @@ const serverArgs = [`${dirA}/bench/process/child.js`, 'server', process.env.SRV 
 const pinned = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 const serverCommand = [...(pinned ? ['taskset', '-c', '0'] : []), ...(process.env.SRV_WRAP?.split(' ').filter(Boolean) ?? []), process.execPath, ...serverArgs];
 const server = spawn(serverCommand[0], serverCommand.slice(1), { env, stdio: ['pipe', 'pipe', 'inherit'] });
+// A wrapper that is not installed (or a bad SRV_WRAP) ends the run with its name, not an unhandled 'error'.
+server.on('error', (error) => { console.error(`cannot start the server (${serverCommand[0]}): ${error.message}`); process.exit(2); });
 const lines = createInterface({ input: server.stdout })[Symbol.asyncIterator]();
 const { port } = JSON.parse((await lines.next()).value);
 
