@@ -78,6 +78,12 @@ if (json) {
     const f = (n: number) => Math.round(n).toLocaleString('en');
     console.log(`CPU µs per ${p.opUnit ?? 'handshake'} server/client, ${p.workload}: raw ${f(p.cpuUsPerOp.raw.server)}/${f(p.cpuUsPerOp.raw.client)} → localtls ${f(p.cpuUsPerOp.localtls.server)}/${f(p.cpuUsPerOp.localtls.client)}; resumed raw ${p.resumed.raw}, localtls ${p.resumed.localtls}; ${p.protocol.localtls}`);
   }
+  const full = rows.find((r) => r.process?.workload === 'full');
+  const resumed = rows.find((r) => r.process?.workload === 'resumed');
+  if (full && resumed) {
+    // What resumption buys each side, from the same run: resumed rate over full rate.
+    console.log(`resumed/full handshake rate: raw ${(resumed.baseline / full.baseline).toFixed(2)}×, localtls ${(resumed.ours / full.ours).toFixed(2)}×`);
+  }
   for (const f of failures) console.log(`\nsuite ${f.suite} failed: ${f.error.split('\n')[0]}`);
 }
 // Suites close what they open; exit explicitly so a stray handle cannot keep a finished run alive.
