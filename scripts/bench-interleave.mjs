@@ -10,8 +10,8 @@
 //   taskset -c 1 node --expose-gc scripts/bench-interleave.mjs "$PWD/.ab/A" "$PWD/dist" 2100
 // Environment: SRV=raw|localtls (server, default raw); ONLY=A|B|R (one client alone, for
 // per-process figures); WARM (unmeasured handshakes first, default 2500); SRV_WRAP (a command,
-// split on spaces, that the server runs under: e.g. cachegrind, to count the server's side). Run it both ways round
-// (A/B swapped): the first-loaded build measured ~15–40 µs cheaper in some runs.
+// split on spaces, that the server runs under: e.g. cachegrind, to count the server's side).
+// Run it both ways round (A/B swapped): the first-loaded build measured ~15–40 µs cheaper in some runs.
 // Under cachegrind (deterministic instruction and simulated-cache counts; run N=100 and N=400 and
 // subtract to get one handshake):
 //   ONLY=B SRV=localtls valgrind --tool=cachegrind --cache-sim=yes --smc-check=all-non-file \
