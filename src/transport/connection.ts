@@ -167,8 +167,11 @@ export class Connection extends EventEmitter {
 
   /**
    * Sends bytes (or a UTF-8 string). Before `ready` the data is queued and only written after
-   * verification passed; it is discarded if the connection fails. Resolves when handed to the
-   * kernel; rejects with the connection's error.
+   * verification passed; it is discarded if the connection fails. Resolves when the data is
+   * accepted: at once while the socket's send buffer is below its high-water mark (as a Writable's
+   * `write()` returning true), otherwise once this data has gone to the kernel — so awaiting each
+   * send is backpressure. Rejects with the connection's error; a failure after a send resolved is
+   * reported by `state` and by every later send. A `final` send resolves once everything is flushed.
    * @example `await conn.send(new TextEncoder().encode('order 12'), { final: true })`
    */
   send(data: Uint8Array | string, options?: SendOptions): Promise<void> {
@@ -191,7 +194,10 @@ export class Connection extends EventEmitter {
   #write(w: PendingWrite): void {
     const socket = this.#socket!;
     if (w.data.length > 0) {
-      socket.write(w.data, (error) => (error ? rejectWrite(w, this.#error ?? mapSocketError(error, this.#context())) : w.resolve()));
+      // Accepted at once while the socket's buffer is below its high-water mark (as a Writable's
+      // write() returning true); otherwise when this data has gone to the kernel: backpressure.
+      const accepted = socket.write(w.data, (error) => (error ? rejectWrite(w, this.#error ?? mapSocketError(error, this.#context())) : w.resolve()));
+      if (accepted && !w.final) { w.resolve(); return; }
     }
     if (w.final) socket.end(() => { if (w.data.length === 0) w.resolve(); });
     else if (w.data.length === 0) w.resolve();
