@@ -3,7 +3,7 @@
  * every process row present, both sides measured (figures and CPU per op > 0 for raw and localtls,
  * server and client), TLS 1.3 on both, resumed rows really resumed (every op after the first, both
  * sides) and every other row never resumed; bulk rows received every byte, echo rows took every
- * sample, idle rows held every connection open on the server while it measured.
+ * sample, sends rows made every send, idle rows held every connection open on the server while it measured.
  * Returns the problems found (empty: fine).
  * Usage: `node dist/bench/process/check.js < report.json`.
  * @example `checkProcessReport(JSON.parse(stdout))` → `[]`
@@ -11,7 +11,7 @@
 import type { Row } from '../harness.js';
 
 /** Every row id the process bench must produce (Row.process.workload). */
-export const PROCESS_WORKLOADS = ['full', 'resumed', 'hook', 'bulk', 'echo-p50', 'echo-p99', 'idle-rss', 'idle-heap'] as const;
+export const PROCESS_WORKLOADS = ['full', 'resumed', 'hook', 'bulk', 'echo-p50', 'echo-p99', 'sends', 'idle-rss', 'idle-heap'] as const;
 
 const MiB = 1024 * 1024;
 
@@ -24,6 +24,7 @@ function checkDetail(workload: string, impl: string, opsPerRound: number, d: Rec
     if (!(has('samples') && d!.samples === opsPerRound)) problems.push(`${workload}: ${impl} took ${d?.samples} samples, expected ${opsPerRound}`);
     if (!(has('p50Us') && has('p99Us') && d!.p50Us! > 0 && d!.p99Us! >= d!.p50Us!)) problems.push(`${workload}: ${impl} latency percentiles not measured`);
   }
+  if (workload === 'sends' && !(has('sends') && d!.sends === opsPerRound)) problems.push(`sends: ${impl} made ${d?.sends} sends, expected ${opsPerRound}`);
   if (workload.startsWith('idle')) {
     if (!(has('connections') && d!.connections === opsPerRound)) problems.push(`${workload}: ${impl} server held ${d?.connections} connections, expected ${opsPerRound}`);
     if (!(has('rssDelta') && has('heapDelta'))) problems.push(`${workload}: ${impl} server memory not measured`);
@@ -48,7 +49,7 @@ export function checkProcessReport(report: { rows?: Row[]; failures?: unknown[] 
         if (!(p.cpuUsPerOp[impl][side] > 0)) problems.push(`${workload}: ${impl} ${side} CPU per op not measured`);
       }
       if (p.protocol[impl] !== 'TLSv1.3') problems.push(`${workload}: ${impl} negotiated ${p.protocol[impl]}, expected TLSv1.3`);
-      if (['bulk', 'echo-p50', 'echo-p99', 'idle-rss', 'idle-heap'].includes(workload)) problems.push(...checkDetail(workload, impl, p.opsPerRound, p.detail?.[impl]));
+      if (['bulk', 'echo-p50', 'echo-p99', 'sends', 'idle-rss', 'idle-heap'].includes(workload)) problems.push(...checkDetail(workload, impl, p.opsPerRound, p.detail?.[impl]));
     }
     const expectResumed = (p.opsPerRound - 1) * p.rounds;
     if (workload === 'resumed') {

@@ -3,7 +3,9 @@
  * exists). argv: role (server|client), impl (raw|localtls), workload, ops, port.
  * Workloads and what `ops` counts: full | resumed | hook (sequential handshakes), bulk (MiB sent
  * server→client over one connection), echo (64-byte round trips over one connection), idle (verified
- * connections held open). Credentials come as PEM in the environment (LT_BENCH_CHAIN, LT_BENCH_KEY,
+ * connections held open), sends (64-byte client→server sends, each awaited the way its side
+ * allows: localtls `await send()`, raw `write()` and 'drain' when it returns false; the server
+ * answers one byte after the warm-up's and after the measured bytes). Credentials come as PEM in the environment (LT_BENCH_CHAIN, LT_BENCH_KEY,
  * LT_BENCH_CA); LT_BENCH_QUICK=1 (from --quick) shortens the warm-ups.
  *
  * Control protocol (JSON lines on stdout, text lines on stdin):
@@ -47,6 +49,8 @@ const ECHO_WARMUP = QUICK ? 200 : 2_500;
  * decided a third of localtls's extra client CPU per resumed handshake. 2,500 is past that, for both.
  */
 const HANDSHAKE_WARMUP = QUICK ? 10 : 2_500;
+/** 64-byte sends before the measured ones (the server answers one byte after them, and after the measured ones). */
+const SENDS_WARMUP = QUICK ? 500 : 20_000;
 const chainPem = process.env.LT_BENCH_CHAIN!;
 const keyPem = process.env.LT_BENCH_KEY!;
 const caPem = process.env.LT_BENCH_CA!;
@@ -69,7 +73,7 @@ async function server(): Promise<void> {
   let close: () => void;
   let open = 0;
   if (impl === 'raw') {
-    const s = tlsServer({ cert: chainPem, key: keyPem, minVersion: 'TLSv1.3', noDelay: workload === 'bulk' || workload === 'echo' || workload === 'idle' }, (socket) => {
+    const s = tlsServer({ cert: chainPem, key: keyPem, minVersion: 'TLSv1.3', noDelay: workload === 'bulk' || workload === 'echo' || workload === 'sends' || workload === 'idle' }, (socket) => {
       socket.on('error', () => {});
       if (workload === 'bulk') {
         socket.once('data', () => {
@@ -78,7 +82,11 @@ async function server(): Promise<void> {
           go(0);
         });
       } else if (workload === 'echo') socket.on('data', (d: Buffer) => socket.write(d));
-      else if (workload === 'idle') open++;
+      else if (workload === 'sends') {
+        let bytes = 0;
+        let next = SENDS_WARMUP * PING.length;
+        socket.on('data', (d: Buffer) => { bytes += d.length; if (bytes >= next) { socket.write('k'); next = (SENDS_WARMUP + ops) * PING.length; } });
+      } else if (workload === 'idle') open++;
       else setImmediate(() => socket.end());
     });
     s.on('tlsClientError', () => {});
@@ -95,6 +103,12 @@ async function server(): Promise<void> {
         })().catch(() => {});
       } else if (workload === 'echo') {
         void (async () => { for await (const chunk of conn) await conn.send(chunk); })().catch(() => {});
+      } else if (workload === 'sends') {
+        void (async () => {
+          let bytes = 0;
+          let next = SENDS_WARMUP * PING.length;
+          for await (const chunk of conn) { bytes += chunk.length; if (bytes >= next) { await conn.send('k'); next = (SENDS_WARMUP + ops) * PING.length; } }
+        })().catch(() => {});
       } else if (workload === 'idle') open++; // counted, nothing attached: what the library itself holds
       else void conn.send(new Uint8Array(0), { final: true }).catch(() => {});
     });
@@ -209,6 +223,17 @@ function rawSteps(): Step {
       run: async () => echoRun(trip, s.resumed, s.protocol),
     };
   }
+  if (workload === 'sends') {
+    const burst = async (count: number) => {
+      const start = s.received();
+      for (let i = 0; i < count; i++) if (!s.socket.write(PING)) await new Promise((r) => s.socket.once('drain', r));
+      await s.until(start + 1);
+    };
+    return {
+      setup: async () => { s = await rawStream(context); await burst(SENDS_WARMUP); },
+      run: async () => { await burst(ops); return { sends: ops, resumed: s.resumed ? 1 : 0, protocol: s.protocol }; },
+    };
+  }
   if (workload === 'idle') {
     const open = () => new Promise<TLSSocket>((resolve, reject) => { const socket = rawConnect(context); socket.setNoDelay(true); socket.once('secureConnect', () => resolve(socket)); socket.once('error', reject); });
     return {
@@ -244,6 +269,16 @@ function localtlsSteps(): Step {
     return {
       setup: async () => { conn = await ready(); for (let i = 0; i < ECHO_WARMUP; i++) await trip(); },
       run: async () => echoRun(trip, conn.tls?.resumed === true, conn.tls?.protocol ?? ''),
+    };
+  }
+  if (workload === 'sends') {
+    const burst = async (count: number) => {
+      for (let i = 0; i < count; i++) await conn.send(PING);
+      await conn.receive({ min: 1, max: 1 });
+    };
+    return {
+      setup: async () => { conn = await ready(); await burst(SENDS_WARMUP); },
+      run: async () => { await burst(ops); return { sends: ops, resumed: conn.tls?.resumed ? 1 : 0, protocol: conn.tls?.protocol ?? '' }; },
     };
   }
   if (workload === 'idle') {

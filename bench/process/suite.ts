@@ -9,11 +9,12 @@
  *
  * Rows: full, resumed, hook (sequential handshakes); bulk (256 MiB server→client over one
  * connection, 64 MiB in --quick); echo-p50 and echo-p99 (64-byte round trips over one established
- * connection, after a warm-up); idle-rss and idle-heap (server memory growth per 1,000 idle verified
+ * connection, after a warm-up); sends (100,000 64-byte sends client→server over one connection, each
+ * awaited as its side allows: localtls `await send()`, raw `write()` and 'drain'); idle-rss and idle-heap (server memory growth per 1,000 idle verified
  * connections, measured after gc; lower is better, ratio raw/ours).
  *
  * Environment (for profiling and partial runs, never needed otherwise): `LT_BENCH_WORKLOADS` =
- * comma list of child workloads to run (full,resumed,hook,bulk,echo,idle); `LT_BENCH_ROUNDS` = rounds
+ * comma list of child workloads to run (full,resumed,hook,bulk,echo,sends,idle); `LT_BENCH_ROUNDS` = rounds
  * per row (odd, default 3); `LT_BENCH_CLIENT_FLAGS` /
  * `LT_BENCH_SERVER_FLAGS` = extra node flags for the client / server children (e.g. `--cpu-prof`).
  */
@@ -117,6 +118,7 @@ function workloads(): Workload[] {
         { id: 'echo-p99', metric: 'p99', name: '64-byte echo round trip p99, one connection (separate processes)', unit: 'µs', higherIsBetter: false },
       ],
     },
+    { child: 'sends', raw: 'sends', ops: q ? 2000 : 100_000, opUnit: 'send', rows: [{ id: 'sends', metric: 'rate', name: '64-byte sends client→server, each awaited, one connection (separate processes)', unit: 'sends/s', higherIsBetter: true }] },
     {
       child: 'idle', raw: 'idle', ops: q ? 50 : 1000, opUnit: 'connection', rows: [
         { id: 'idle-rss', metric: 'rss', name: 'server RSS growth per 1,000 idle verified connections (separate processes)', unit: 'MiB', higherIsBetter: false },

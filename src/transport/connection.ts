@@ -44,6 +44,8 @@ const destroySocket = (socket: TLSSocket): void => { socket.destroy(); };
 const CLOSE_GRACE_MS = 2000;
 const HIGH_WATER_MARK = 1024 * 1024;
 const CHUNK_MAX = 1 << 20;
+/** What send() returns for data the socket's buffer took at once (a settled promise is immutable, so one serves all). */
+const ACCEPTED: Promise<void> = Promise.resolve();
 
 /**
  * A TLS connection with NWConnection's states and a verify step before any data.
@@ -183,6 +185,17 @@ export class Connection extends EventEmitter {
     if (this.#flags & ENDED) return rejected(new ConnectionError('INVALID_STATE', 'send(): this connection already sent its final data', { hint: 'send { final: true } only with the last data' }));
     if (this.#terminal) return rejected(this.#error ?? new ConnectionError('INVALID_STATE', `send(): the connection is ${this.state}`));
     if (final) this.#flags |= ENDED;
+    else if (this.#phase === 'established' && bytes.length > 0) {
+      // The common case: room in the socket's buffer. Writable.write() returns true exactly when
+      // the buffered bytes plus these stay below the high-water mark, so the answer is known before
+      // writing: no promise to settle later, no callback. (A failure after this is the connection's:
+      // 'error' ends it, and every later send rejects.)
+      const socket = this.#socket!;
+      if (!socket.destroyed && socket.writableLength + bytes.length < socket.writableHighWaterMark) {
+        socket.write(bytes);
+        return ACCEPTED;
+      }
+    }
     let w!: PendingWrite;
     const promise = new Promise<void>((resolve, reject) => { w = { data: bytes, final, promise: undefined as unknown as Promise<void>, resolve, reject }; });
     w.promise = promise;
