@@ -192,7 +192,8 @@ export class Connection extends EventEmitter {
       // 'error' ends it, and every later send rejects.)
       const socket = this.#socket!;
       if (!socket.destroyed && socket.writableLength + bytes.length < socket.writableHighWaterMark) {
-        socket.write(bytes);
+        // A copy: the caller may reuse its buffer once send() resolved, and the stream may still hold it.
+        socket.write(Buffer.from(bytes));
         return ACCEPTED;
       }
     }
@@ -209,8 +210,10 @@ export class Connection extends EventEmitter {
     if (w.data.length > 0) {
       // Accepted at once while the socket's buffer is below its high-water mark (as a Writable's
       // write() returning true); otherwise when this data has gone to the kernel: backpressure.
-      const accepted = socket.write(w.data, (error) => (error ? rejectWrite(w, this.#error ?? mapSocketError(error, this.#context())) : w.resolve()));
-      if (accepted && !w.final) { w.resolve(); return; }
+      const early = !w.final && socket.writableLength + w.data.length < socket.writableHighWaterMark;
+      // Resolved early, it is written as a copy (the caller may reuse its buffer then).
+      socket.write(early ? Buffer.from(w.data) : w.data, (error) => (error ? rejectWrite(w, this.#error ?? mapSocketError(error, this.#context())) : w.resolve()));
+      if (early) { w.resolve(); return; }
     }
     if (w.final) socket.end(() => { if (w.data.length === 0) w.resolve(); });
     else if (w.data.length === 0) w.resolve();

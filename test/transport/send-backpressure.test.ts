@@ -24,7 +24,7 @@ test('2,000 awaited small sends all arrive, in order, before the final one', asy
     const view = new DataView(record.buffer);
     for (let i = 0; i < COUNT; i++) {
       view.setUint32(0, i);
-      await conn.send(record.slice());
+      await conn.send(record); // one buffer, reused as soon as each send resolved
     }
     await conn.send(new Uint8Array(0), { final: true });
     const data = await received;
