@@ -75,6 +75,8 @@ export interface Row {
     cpuUsPerOp: { raw: { server: number; client: number }; localtls: { server: number; client: number } };
     resumed: { raw: number; localtls: number };
     protocol: { raw: string; localtls: string };
+    /** The negotiated cipher suites (they differ unless LT_BENCH_RAW_CIPHERS=localtls: node's default prefers AES-256). */
+    cipher: { raw: string; localtls: string };
     /** What one op is for `cpuUsPerOp` (handshake, MiB, round trip, connection). Default: handshake. */
     opUnit?: string;
     /** Per-workload facts, medians over rounds (bytes, samples, p50Us, p99Us, connections, memory deltas...). */

@@ -49,6 +49,7 @@ export function checkProcessReport(report: { rows?: Row[]; failures?: unknown[] 
         if (!(p.cpuUsPerOp[impl][side] > 0)) problems.push(`${workload}: ${impl} ${side} CPU per op not measured`);
       }
       if (p.protocol[impl] !== 'TLSv1.3') problems.push(`${workload}: ${impl} negotiated ${p.protocol[impl]}, expected TLSv1.3`);
+      if (!/^TLS_[A-Z0-9_]+$/.test(p.cipher?.[impl] ?? '')) problems.push(`${workload}: ${impl} cipher suite not reported (found ${JSON.stringify(p.cipher?.[impl])})`);
       if (['bulk', 'echo-p50', 'echo-p99', 'sends', 'idle-rss', 'idle-heap'].includes(workload)) problems.push(...checkDetail(workload, impl, p.opsPerRound, p.detail?.[impl]));
     }
     const expectResumed = (p.opsPerRound - 1) * p.rounds;

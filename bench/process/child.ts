@@ -16,7 +16,7 @@
  *   prints `{"cpuUs":N}` (user+sys since mark) and exits.
  * - client: sets up (bulk/echo: one verified connection and, for echo, a warm-up; idle: one warm-up
  *   connection), prints `{"ready":true}`, waits for `go`, runs the workload, prints one JSON line
- *   (ops, seconds, cpuUs, resumed, protocol, and per workload bytes / p50Us, p99Us, samples / memory),
+ *   (ops, seconds, cpuUs, resumed, protocol, cipher, and per workload bytes / p50Us, p99Us, samples / memory),
  *   then exits when stdin closes (so idle connections stay open while the server measures).
  */
 import { connect as tlsConnect, createSecureContext, createServer as tlsServer, type SecureContext, type TLSSocket } from 'node:tls';
@@ -24,6 +24,7 @@ import { createInterface } from 'node:readline';
 import { Certificate } from '../../src/cert/certificate.js';
 import { Identity } from '../../src/identity/identity.js';
 import { connect, createListener, SessionCache, type Connection } from '../../src/index.js';
+import { CIPHER_LIST } from '../../src/tls/ciphers.js';
 
 const [role, impl, workload, opsText, portText] = process.argv.slice(2) as [string, string, string, string, string];
 const HOST = '127.0.0.1';
@@ -55,6 +56,16 @@ const chainPem = process.env.LT_BENCH_CHAIN!;
 const keyPem = process.env.LT_BENCH_KEY!;
 const caPem = process.env.LT_BENCH_CA!;
 const ops = Number(opsText);
+/**
+ * LT_BENCH_RAW_CIPHERS=localtls gives the raw side localtls's suite list and order (the server
+ * honouring it), so both negotiate the same suite: TLS_AES_128_GCM_SHA256 instead of node's default
+ * TLS_AES_256_GCM_SHA384. Unset, raw runs node's defaults, as a careful node:tls user would.
+ */
+const RAW_SUITES = process.env.LT_BENCH_RAW_CIPHERS === 'localtls' ? { ciphers: CIPHER_LIST } : {};
+/** What each result says about the session: protocol and negotiated suite. */
+const rawFacts = (socket: TLSSocket) => ({ protocol: socket.getProtocol() ?? '', cipher: socket.getCipher()?.standardName ?? '' });
+const localtlsFacts = (conn: Connection) => ({ protocol: conn.tls?.protocol ?? '', cipher: conn.tls?.cipher ?? '' });
+type Facts = { protocol: string; cipher: string };
 const cpuUs = () => { const u = process.cpuUsage(); return u.user + u.system; };
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 const print = (value: object) => process.stdout.write(`${JSON.stringify(value)}\n`);
@@ -73,7 +84,7 @@ async function server(): Promise<void> {
   let close: () => void;
   let open = 0;
   if (impl === 'raw') {
-    const s = tlsServer({ cert: chainPem, key: keyPem, minVersion: 'TLSv1.3', noDelay: workload === 'bulk' || workload === 'echo' || workload === 'sends' || workload === 'idle' }, (socket) => {
+    const s = tlsServer({ cert: chainPem, key: keyPem, minVersion: 'TLSv1.3', ...RAW_SUITES, ...(RAW_SUITES.ciphers ? { honorCipherOrder: true } : {}), noDelay: workload === 'bulk' || workload === 'echo' || workload === 'sends' || workload === 'idle' }, (socket) => {
       socket.on('error', () => {});
       if (workload === 'bulk') {
         socket.once('data', () => {
@@ -146,31 +157,31 @@ function rawConnect(context: SecureContext, session?: Buffer): TLSSocket {
  * Sequential raw handshakes; the session (for `resumed`) carries over between calls, so the warm-up
  * in setup leaves the measured run a session to resume with, as a long-running client has.
  */
-function rawHandshaker(context: SecureContext): (count: number) => Promise<{ resumed: number; protocol: string }> {
+function rawHandshaker(context: SecureContext): (count: number) => Promise<{ resumed: number } & Facts> {
   let session: Buffer | undefined;
   return async (count) => {
     let resumed = 0;
-    let protocol = '';
+    let facts: Facts = { protocol: '', cipher: '' };
     for (let i = 0; i < count; i++) {
       await new Promise<void>((resolve, reject) => {
         const socket = rawConnect(context, workload === 'resumed' ? session : undefined);
         socket.on('session', (s: Buffer) => { session = s; });
-        socket.once('secureConnect', () => { if (socket.isSessionReused()) resumed++; protocol = socket.getProtocol() ?? ''; });
+        socket.once('secureConnect', () => { if (socket.isSessionReused()) resumed++; if (i === count - 1) facts = rawFacts(socket); });
         socket.on('error', reject);
         socket.on('data', () => {});
         socket.on('close', () => resolve());
       });
     }
-    return { resumed, protocol };
+    return { resumed, ...facts };
   };
 }
 
 /** Sequential localtls handshakes; one session cache across calls (see rawHandshaker). */
-function localtlsHandshaker(trustRoots: Certificate[]): (count: number) => Promise<{ resumed: number; protocol: string }> {
+function localtlsHandshaker(trustRoots: Certificate[]): (count: number) => Promise<{ resumed: number } & Facts> {
   const cache = new SessionCache();
   return async (count) => {
     let resumed = 0;
-    let protocol = '';
+    let facts: Facts = { protocol: '', cipher: '' };
     for (let i = 0; i < count; i++) {
       const conn = connect(HOST, Number(portText), {
         trustRoots, sessionCache: workload === 'resumed' ? cache : new SessionCache(),
@@ -178,11 +189,11 @@ function localtlsHandshaker(trustRoots: Certificate[]): (count: number) => Promi
       });
       await conn.ready;
       if (conn.tls?.resumed) resumed++;
-      protocol = conn.tls?.protocol ?? '';
+      if (i === count - 1) facts = localtlsFacts(conn); // (once: the facts are the same every time; raw's side does the same)
       await conn.receive({ min: 1 });
       conn.cancel();
     }
-    return { resumed, protocol };
+    return { resumed, ...facts };
   };
 }
 
@@ -196,31 +207,31 @@ async function rawStream(context: SecureContext) {
   let waiter: (() => void) | undefined;
   socket.on('data', (d: Buffer) => { received += d.length; if (waiter && received >= target) { const w = waiter; waiter = undefined; w(); } });
   const until = (n: number) => new Promise<void>((r) => { target = n; if (received >= n) r(); else waiter = r; });
-  return { socket, protocol: socket.getProtocol() ?? '', resumed: socket.isSessionReused(), received: () => received, until };
+  return { socket, facts: rawFacts(socket), resumed: socket.isSessionReused(), received: () => received, until };
 }
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-type Result = Record<string, unknown> & { resumed: number; protocol: string };
+type Result = Record<string, unknown> & { resumed: number } & Facts;
 type Step = { setup(): Promise<void>; run(): Promise<Result> };
 
 function rawSteps(): Step {
-  const context = createSecureContext({ ca: caPem, minVersion: 'TLSv1.3' });
+  const context = createSecureContext({ ca: caPem, minVersion: 'TLSv1.3', ...RAW_SUITES });
   let s: Awaited<ReturnType<typeof rawStream>>;
   const kept: TLSSocket[] = [];
   if (workload === 'bulk') {
     return {
       setup: async () => { s = await rawStream(context); },
-      run: async () => { const start = s.received(); s.socket.write('d'); await s.until(start + ops * MiB); return { bytes: s.received() - start, resumed: s.resumed ? 1 : 0, protocol: s.protocol }; },
+      run: async () => { const start = s.received(); s.socket.write('d'); await s.until(start + ops * MiB); return { bytes: s.received() - start, resumed: s.resumed ? 1 : 0, ...s.facts }; },
     };
   }
   if (workload === 'echo') {
     const trip = async () => { const start = s.received(); s.socket.write(PING); await s.until(start + PING.length); };
     return {
       setup: async () => { s = await rawStream(context); for (let i = 0; i < ECHO_WARMUP; i++) await trip(); },
-      run: async () => echoRun(trip, s.resumed, s.protocol),
+      run: async () => echoRun(trip, s.resumed, s.facts),
     };
   }
   if (workload === 'sends') {
@@ -231,14 +242,14 @@ function rawSteps(): Step {
     };
     return {
       setup: async () => { s = await rawStream(context); await burst(SENDS_WARMUP); },
-      run: async () => { await burst(ops); return { sends: ops, resumed: s.resumed ? 1 : 0, protocol: s.protocol }; },
+      run: async () => { await burst(ops); return { sends: ops, resumed: s.resumed ? 1 : 0, ...s.facts }; },
     };
   }
   if (workload === 'idle') {
     const open = () => new Promise<TLSSocket>((resolve, reject) => { const socket = rawConnect(context); socket.setNoDelay(true); socket.once('secureConnect', () => resolve(socket)); socket.once('error', reject); });
     return {
       setup: async () => { kept.push(await open()); },
-      run: async () => idleRun(async () => { const socket = await open(); kept.push(socket); return { resumed: socket.isSessionReused(), protocol: socket.getProtocol() ?? '' }; }),
+      run: async () => idleRun(async () => { const socket = await open(); kept.push(socket); return { resumed: socket.isSessionReused(), ...rawFacts(socket) }; }),
     };
   }
   const handshakes = rawHandshaker(context);
@@ -260,7 +271,7 @@ function localtlsSteps(): Step {
         const total = ops * MiB;
         // The way a user reads a stream: async iteration over the chunks as they come.
         for await (const chunk of conn) { bytes += chunk.length; if (bytes >= total) break; }
-        return { bytes, resumed: conn.tls?.resumed ? 1 : 0, protocol: conn.tls?.protocol ?? '' };
+        return { bytes, resumed: conn.tls?.resumed ? 1 : 0, ...localtlsFacts(conn) };
       },
     };
   }
@@ -268,7 +279,7 @@ function localtlsSteps(): Step {
     const trip = async () => { await conn.send(PING); await conn.receive({ min: PING.length, max: PING.length }); };
     return {
       setup: async () => { conn = await ready(); for (let i = 0; i < ECHO_WARMUP; i++) await trip(); },
-      run: async () => echoRun(trip, conn.tls?.resumed === true, conn.tls?.protocol ?? ''),
+      run: async () => echoRun(trip, conn.tls?.resumed === true, localtlsFacts(conn)),
     };
   }
   if (workload === 'sends') {
@@ -278,20 +289,20 @@ function localtlsSteps(): Step {
     };
     return {
       setup: async () => { conn = await ready(); await burst(SENDS_WARMUP); },
-      run: async () => { await burst(ops); return { sends: ops, resumed: conn.tls?.resumed ? 1 : 0, protocol: conn.tls?.protocol ?? '' }; },
+      run: async () => { await burst(ops); return { sends: ops, resumed: conn.tls?.resumed ? 1 : 0, ...localtlsFacts(conn) }; },
     };
   }
   if (workload === 'idle') {
     return {
       setup: async () => { kept.push(await ready()); },
-      run: async () => idleRun(async () => { const c = await ready(); kept.push(c); return { resumed: c.tls?.resumed === true, protocol: c.tls?.protocol ?? '' }; }),
+      run: async () => idleRun(async () => { const c = await ready(); kept.push(c); return { resumed: c.tls?.resumed === true, ...localtlsFacts(c) }; }),
     };
   }
   const handshakes = localtlsHandshaker(trustRoots);
   return { setup: async () => { await handshakes(HANDSHAKE_WARMUP); }, run: () => handshakes(ops) };
 }
 
-async function echoRun(trip: () => Promise<void>, resumed: boolean, protocol: string): Promise<Result> {
+async function echoRun(trip: () => Promise<void>, resumed: boolean, facts: Facts): Promise<Result> {
   const samples: number[] = [];
   for (let i = 0; i < ops; i++) {
     const t = process.hrtime.bigint();
@@ -299,20 +310,20 @@ async function echoRun(trip: () => Promise<void>, resumed: boolean, protocol: st
     samples.push(Number(process.hrtime.bigint() - t) / 1000);
   }
   samples.sort((a, b) => a - b);
-  return { samples: samples.length, p50Us: percentile(samples, 50), p99Us: percentile(samples, 99), resumed: resumed ? 1 : 0, protocol };
+  return { samples: samples.length, p50Us: percentile(samples, 50), p99Us: percentile(samples, 99), resumed: resumed ? 1 : 0, ...facts };
 }
 
 /** Opens `ops` connections one after the other and keeps them; the client's own memory growth too. */
-async function idleRun(open: () => Promise<{ resumed: boolean; protocol: string }>): Promise<Result> {
+async function idleRun(open: () => Promise<{ resumed: boolean } & Facts>): Promise<Result> {
   gc(); gc();
   const before = heap();
   let resumed = 0;
-  let protocol = '';
-  for (let i = 0; i < ops; i++) { const r = await open(); if (r.resumed) resumed++; protocol = r.protocol; }
+  let facts: Facts = { protocol: '', cipher: '' };
+  for (let i = 0; i < ops; i++) { const r = await open(); if (r.resumed) resumed++; facts = { protocol: r.protocol, cipher: r.cipher }; }
   await sleep(200);
   gc(); gc();
   const after = heap();
-  return { connections: ops, clientRssDelta: after.rss - before.rss, clientHeapDelta: after.heap - before.heap, resumed, protocol };
+  return { connections: ops, clientRssDelta: after.rss - before.rss, clientHeapDelta: after.heap - before.heap, resumed, ...facts };
 }
 
 async function client(): Promise<void> {

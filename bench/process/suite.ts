@@ -14,7 +14,8 @@
  * connections, measured after gc; lower is better, ratio raw/ours).
  *
  * Environment (for profiling and partial runs, never needed otherwise): `LT_BENCH_WORKLOADS` =
- * comma list of child workloads to run (full,resumed,hook,bulk,echo,sends,idle); `LT_BENCH_ROUNDS` = rounds
+ * comma list of child workloads to run (full,resumed,hook,bulk,echo,sends,idle); `LT_BENCH_RAW_CIPHERS=localtls`
+ * = raw negotiates localtls's suite (node's default prefers AES-256-GCM-SHA384); `LT_BENCH_ROUNDS` = rounds
  * per row (odd, default 3); `LT_BENCH_CLIENT_FLAGS` /
  * `LT_BENCH_SERVER_FLAGS` = extra node flags for the client / server children (e.g. `--cpu-prof`).
  */
@@ -23,12 +24,15 @@ import { once as onceEvent } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { CertificateAuthority } from '../../src/ca/index.js';
+import { ConfigError } from '../../src/errors.js';
 import { isQuick, type Row, type Suite } from '../harness.js';
 
 const CHILD = fileURLToPath(new URL('./child.js', import.meta.url));
 const PINNED = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 const PIN_LABEL = PINNED ? ', pinned taskset -c 0/-c 1' : ', not pinned (no taskset)';
-const BASELINE = 'raw node:tls (one context, ca, session by hand)';
+/** Unset: raw runs node's default suites. `localtls`: raw gets localtls's suite list and order (child.ts). */
+const RAW_CIPHERS = process.env.LT_BENCH_RAW_CIPHERS ?? '';
+const BASELINE = `raw node:tls (one context, ca, session by hand${RAW_CIPHERS === 'localtls' ? ", localtls's suites" : ''})`;
 const MiB = 1024 * 1024;
 
 interface Run {
@@ -38,6 +42,8 @@ interface Run {
   clientCpuUsPerOp: number;
   resumed: number;
   protocol: string;
+  /** The negotiated cipher suite (standard name). */
+  cipher: string;
   detail: Record<string, number>;
 }
 
@@ -70,7 +76,7 @@ async function once(impl: 'raw' | 'localtls', workload: string, ops: number, env
       server.say('mark');
       await server.next();
       client.say('go');
-      const c = await client.next() as Record<string, number> & { protocol: string };
+      const c = await client.next() as Record<string, number> & { protocol: string; cipher: string };
       let memory: Record<string, number> = {};
       if (workload === 'idle') { server.say('memory'); memory = await server.next() as Record<string, number>; }
       server.child.stdin!.end();
@@ -82,7 +88,7 @@ async function once(impl: 'raw' | 'localtls', workload: string, ops: number, env
       else if (workload === 'echo') { figure.p50 = c.p50Us!; figure.p99 = c.p99Us!; }
       else if (workload === 'idle') { figure.rss = (memory.rssDelta! / memory.connections!) * 1000 / MiB; figure.heap = (memory.heapDelta! / memory.connections!) * 1000 / MiB; }
       else figure.rate = c.ops! / c.seconds!;
-      return { figure, serverCpuUsPerOp: cpuUs / c.ops!, clientCpuUsPerOp: c.cpuUs! / c.ops!, resumed: c.resumed!, protocol: c.protocol, detail };
+      return { figure, serverCpuUsPerOp: cpuUs / c.ops!, clientCpuUsPerOp: c.cpuUs! / c.ops!, resumed: c.resumed!, protocol: c.protocol, cipher: c.cipher, detail };
     } finally {
       client.child.stdin!.end();
       if (client.child.exitCode === null) await onceEvent(client.child, 'exit');
@@ -127,6 +133,9 @@ function workloads(): Workload[] {
     },
   ];
   const only = (process.env.LT_BENCH_WORKLOADS ?? '').split(',').filter((w) => w.length > 0);
+  const unknown = only.filter((w) => !all.some((x) => x.child === w));
+  // A typo would otherwise run fewer rows than asked, silently.
+  if (unknown.length > 0) throw new ConfigError('INVALID_OPTION', `LT_BENCH_WORKLOADS: expected a comma list of ${all.map((w) => w.child).join(', ')}; found ${JSON.stringify(unknown.join(','))}`);
   return only.length > 0 ? all.filter((w) => only.includes(w.child)) : all;
 }
 
@@ -135,7 +144,7 @@ function roundsFromEnv(): number {
   const text = process.env.LT_BENCH_ROUNDS;
   if (text === undefined || text === '') return 3;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1 || n > 21 || n % 2 === 0) throw new Error(`LT_BENCH_ROUNDS: expected an odd whole number from 1 to 21; found ${JSON.stringify(text)}`);
+  if (!Number.isInteger(n) || n < 1 || n > 21 || n % 2 === 0) throw new ConfigError('INVALID_OPTION', `LT_BENCH_ROUNDS: expected an odd whole number from 1 to 21; found ${JSON.stringify(text)}`);
   return n;
 }
 
@@ -145,6 +154,7 @@ export async function processRows(): Promise<Row[]> {
   const identity = await ca.issue({ hosts: ['listener-name.local', '127.0.0.1'] });
   const tls = identity.tlsOptions() as { cert: string | Buffer; key: string | Buffer };
   const env = { LT_BENCH_CHAIN: String(tls.cert), LT_BENCH_KEY: String(tls.key), LT_BENCH_CA: ca.certificate.toPEM(), LT_BENCH_QUICK: isQuick() ? '1' : '0' };
+  if (RAW_CIPHERS !== '' && RAW_CIPHERS !== 'localtls') throw new ConfigError('INVALID_OPTION', `LT_BENCH_RAW_CIPHERS: expected "localtls" or nothing; found ${JSON.stringify(RAW_CIPHERS)}`);
   const rounds = isQuick() ? 1 : roundsFromEnv();
   const rows: Row[] = [];
   for (const w of workloads()) {
@@ -168,6 +178,7 @@ export async function processRows(): Promise<Row[]> {
           cpuUsPerOp: { raw: cpu(raw), localtls: cpu(ours) },
           resumed: { raw: raw.reduce((n, x) => n + x.resumed, 0), localtls: ours.reduce((n, x) => n + x.resumed, 0) },
           protocol: { raw: raw[0]!.protocol, localtls: ours[0]!.protocol },
+          cipher: { raw: raw[0]!.cipher, localtls: ours[0]!.cipher },
           detail: { raw: detail(raw), localtls: detail(ours) },
         },
       });

@@ -5,7 +5,7 @@
  * the socket unread, and on refusal the socket is destroyed without flushing anything.
  */
 import { EventEmitter } from 'node:events';
-import { Duplex } from 'node:stream';
+import type { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { ConnectionError, ConfigError, LocalTlsError } from '../errors.js';
@@ -14,7 +14,8 @@ import { CONNECTION_TRANSITIONS, canTransition, type ConnectionState } from './s
 import { mapSocketError, prematureClose, type FailurePhase } from './error-map.js';
 import { ReceiveBuffer, type Reader, type Received } from './receive-buffer.js';
 import { SocketTlsInfo, type SessionParams, type TlsInfo } from './tls-info.js';
-import { encodeMessage, MessageDecoder, type Message } from './framing.js';
+import { encodeMessage, type Message } from './framing.js';
+import { connectionDuplex, readMessages } from './connection-streams.js';
 import { formatHostPort } from '../internal/host-port.js';
 import {
   ADDRESS_IS_HOST, cancelledError, ENDED, ITERATING, PEER_CLOSE, PEER_END, PRESENTED, RECEIVED, rejected, rejectWrite, REQUESTED, SOCKET_CLOSED,
@@ -299,24 +300,8 @@ export class Connection extends EventEmitter {
    * larger than `maxMessageSize` fails the connection with MESSAGE_TOO_LARGE.
    * @example `for await (const msg of conn.messages()) if (msg.type === 'json') handle(msg.value)`
    */
-  async *messages(): AsyncGenerator<Message> {
-    this.#claimReader('messages()');
-    const decoder = new MessageDecoder(this.#settings.maxMessageSize);
-    try {
-      for (;;) {
-        const { data, isComplete } = await this.#receive(1, CHUNK_MAX);
-        let messages: Message[];
-        try { messages = decoder.push(data); }
-        catch (error) { this[kFail](error as LocalTlsError); throw error; }
-        for (const m of messages) yield m;
-        if (isComplete) {
-          if (decoder.hasPartial) throw new ConnectionError('PROTOCOL_ERROR', 'the peer closed in the middle of a message', { hint: 'the peer stopped before sending the whole message' });
-          return;
-        }
-      }
-    } finally {
-      this.#flags &= ~ITERATING;
-    }
+  messages(): AsyncGenerator<Message> {
+    return readMessages(this, this.#settings.maxMessageSize);
   }
 
   #claimReader(what: string): void {
@@ -330,18 +315,7 @@ export class Connection extends EventEmitter {
    * @example `await pipeline(fs.createReadStream('menu.json'), conn.toDuplex(), process.stdout)`
    */
   toDuplex(): Duplex {
-    const duplex: Duplex = new Duplex({
-      read: () => {
-        this.#receive(1, 1 << 16).then(
-          ({ data, isComplete }) => { if (data.length) duplex.push(data); if (isComplete) duplex.push(null); },
-          (error: unknown) => duplex.destroy(error as Error),
-        );
-      },
-      write: (chunk: Buffer, _enc, callback) => { this.send(chunk).then(() => callback(), callback); },
-      final: (callback) => { this.send(new Uint8Array(0), { final: true }).then(() => callback(), callback); },
-      destroy: (error, callback) => { if (error) this.forceCancel(); callback(error); },
-    });
-    return duplex;
+    return connectionDuplex(this);
   }
 
   /**
