@@ -62,6 +62,8 @@ const ops = Number(opsText);
  * TLS_AES_256_GCM_SHA384. Unset, raw runs node's defaults, as a careful node:tls user would.
  */
 const RAW_SUITES = process.env.LT_BENCH_RAW_CIPHERS === 'localtls' ? { ciphers: CIPHER_LIST } : {};
+/** LT_BENCH_RAW_NODELAY=1: raw sets TCP_NODELAY on handshake rows too, as localtls always does (diagnostic). */
+const RAW_NODELAY = process.env.LT_BENCH_RAW_NODELAY === '1';
 /** What each result says about the session: protocol and negotiated suite. */
 const rawFacts = (socket: TLSSocket) => ({ protocol: socket.getProtocol() ?? '', cipher: socket.getCipher()?.standardName ?? '' });
 const localtlsFacts = (conn: Connection) => ({ protocol: conn.tls?.protocol ?? '', cipher: conn.tls?.cipher ?? '' });
@@ -84,7 +86,7 @@ async function server(): Promise<void> {
   let close: () => void;
   let open = 0;
   if (impl === 'raw') {
-    const s = tlsServer({ cert: chainPem, key: keyPem, minVersion: 'TLSv1.3', ...RAW_SUITES, ...(RAW_SUITES.ciphers ? { honorCipherOrder: true } : {}), noDelay: workload === 'bulk' || workload === 'echo' || workload === 'sends' || workload === 'idle' }, (socket) => {
+    const s = tlsServer({ cert: chainPem, key: keyPem, minVersion: 'TLSv1.3', ...RAW_SUITES, ...(RAW_SUITES.ciphers ? { honorCipherOrder: true } : {}), noDelay: RAW_NODELAY || workload === 'bulk' || workload === 'echo' || workload === 'sends' || workload === 'idle' }, (socket) => {
       socket.on('error', () => {});
       if (workload === 'bulk') {
         socket.once('data', () => {
@@ -150,7 +152,9 @@ async function server(): Promise<void> {
 
 /** The raw client: a careful node:tls user (one SecureContext, native `ca` verification with the IP check). */
 function rawConnect(context: SecureContext, session?: Buffer): TLSSocket {
-  return tlsConnect({ host: HOST, port: Number(portText), secureContext: context, servername: undefined, ...(session ? { session } : {}) });
+  const socket = tlsConnect({ host: HOST, port: Number(portText), secureContext: context, servername: undefined, ...(session ? { session } : {}) });
+  if (RAW_NODELAY) socket.setNoDelay(true);
+  return socket;
 }
 
 /**
