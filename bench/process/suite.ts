@@ -150,11 +150,12 @@ function roundsFromEnv(): number {
 
 /** Rows of the process bench; `Row.process` holds CPU per op of each side and per-workload facts. */
 export async function processRows(): Promise<Row[]> {
+  // Settings first: a bad one stops the run before a CA is made or a child is started.
+  if (RAW_CIPHERS !== '' && RAW_CIPHERS !== 'localtls') throw new ConfigError('INVALID_OPTION', `LT_BENCH_RAW_CIPHERS: expected "localtls" or nothing; found ${JSON.stringify(RAW_CIPHERS)}`);
   const ca = await CertificateAuthority.create({ commonName: 'Bench CA' });
   const identity = await ca.issue({ hosts: ['listener-name.local', '127.0.0.1'] });
   const tls = identity.tlsOptions() as { cert: string | Buffer; key: string | Buffer };
   const env = { LT_BENCH_CHAIN: String(tls.cert), LT_BENCH_KEY: String(tls.key), LT_BENCH_CA: ca.certificate.toPEM(), LT_BENCH_QUICK: isQuick() ? '1' : '0' };
-  if (RAW_CIPHERS !== '' && RAW_CIPHERS !== 'localtls') throw new ConfigError('INVALID_OPTION', `LT_BENCH_RAW_CIPHERS: expected "localtls" or nothing; found ${JSON.stringify(RAW_CIPHERS)}`);
   const rounds = isQuick() ? 1 : roundsFromEnv();
   const rows: Row[] = [];
   for (const w of workloads()) {

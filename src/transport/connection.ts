@@ -257,7 +257,7 @@ export class Connection extends EventEmitter {
   [Symbol.asyncIterator](): AsyncIterableIterator<Uint8Array> {
     // A plain iterator rather than an async generator, and the buffer builds the iterator result
     // itself: one promise per chunk (this is the bulk and request/response hot path).
-    this.#claimReader('async iteration');
+    this.#claimReader('async iteration or messages()');
     let finished = false;
     const finish = (): IteratorResult<Uint8Array> => {
       if (!finished) { finished = true; this.#flags &= ~ITERATING; }
