@@ -73,6 +73,8 @@ export interface Row {
   process?: {
     pinned: boolean; workload: string; opsPerRound: number; rounds: number;
     cpuUsPerOp: { raw: { server: number; client: number }; localtls: { server: number; client: number } };
+    /** The kernel's part of cpuUsPerOp (system time: sockets, TCP segments, wakeups). */
+    sysUsPerOp?: { raw: { server: number; client: number }; localtls: { server: number; client: number } };
     resumed: { raw: number; localtls: number };
     protocol: { raw: string; localtls: string };
     /** The negotiated cipher suites (they differ unless LT_BENCH_RAW_CIPHERS=localtls: node's default prefers AES-256). */

@@ -76,7 +76,7 @@ if (json) {
   for (const row of rows.filter((r) => r.process)) {
     const p = row.process!;
     const f = (n: number) => (n < 10 ? n.toFixed(2) : Math.round(n).toLocaleString('en'));
-    console.log(`CPU µs per ${p.opUnit ?? 'handshake'} server/client, ${p.workload}: raw ${f(p.cpuUsPerOp.raw.server)}/${f(p.cpuUsPerOp.raw.client)} → localtls ${f(p.cpuUsPerOp.localtls.server)}/${f(p.cpuUsPerOp.localtls.client)}; resumed raw ${p.resumed.raw}, localtls ${p.resumed.localtls}; ${p.protocol.localtls}; suites raw ${p.cipher.raw}, localtls ${p.cipher.localtls}`);
+    console.log(`CPU µs per ${p.opUnit ?? 'handshake'} server/client, ${p.workload}: raw ${f(p.cpuUsPerOp.raw.server)}/${f(p.cpuUsPerOp.raw.client)} → localtls ${f(p.cpuUsPerOp.localtls.server)}/${f(p.cpuUsPerOp.localtls.client)}${p.sysUsPerOp ? ` (of which kernel: raw ${f(p.sysUsPerOp.raw.server)}/${f(p.sysUsPerOp.raw.client)} → localtls ${f(p.sysUsPerOp.localtls.server)}/${f(p.sysUsPerOp.localtls.client)})` : ''}; resumed raw ${p.resumed.raw}, localtls ${p.resumed.localtls}; ${p.protocol.localtls}; suites raw ${p.cipher.raw}, localtls ${p.cipher.localtls}`);
   }
   const full = rows.find((r) => r.process?.workload === 'full');
   const resumed = rows.find((r) => r.process?.workload === 'resumed');

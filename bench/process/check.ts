@@ -47,6 +47,8 @@ export function checkProcessReport(report: { rows?: Row[]; failures?: unknown[] 
     for (const impl of ['raw', 'localtls'] as const) {
       for (const side of ['server', 'client'] as const) {
         if (!(p.cpuUsPerOp[impl][side] > 0)) problems.push(`${workload}: ${impl} ${side} CPU per op not measured`);
+        const sys = p.sysUsPerOp?.[impl][side];
+        if (!(typeof sys === 'number' && sys >= 0 && sys <= p.cpuUsPerOp[impl][side])) problems.push(`${workload}: ${impl} ${side} kernel CPU per op not measured (found ${JSON.stringify(sys)})`);
       }
       if (p.protocol[impl] !== 'TLSv1.3') problems.push(`${workload}: ${impl} negotiated ${p.protocol[impl]}, expected TLSv1.3`);
       if (!/^TLS_[A-Z0-9_]+$/.test(p.cipher?.[impl] ?? '')) problems.push(`${workload}: ${impl} cipher suite not reported (found ${JSON.stringify(p.cipher?.[impl])})`);

@@ -13,10 +13,10 @@
  *   prints `{"marked":true}`; on `memory` waits until `ops + 1` connections are open (bounded), then
  *   prints `{"connections","rssDelta","heapDelta"}` (verified connections after the warm-up one,
  *   bytes since mark, after gc; idle connections are never closed before the process exits); when stdin closes
- *   prints `{"cpuUs":N}` (user+sys since mark) and exits.
+ *   prints `{"cpuUs":N,"sysUs":N}` (user+sys, and sys alone, since mark) and exits.
  * - client: sets up (bulk/echo: one verified connection and, for echo, a warm-up; idle: one warm-up
  *   connection), prints `{"ready":true}`, waits for `go`, runs the workload, prints one JSON line
- *   (ops, seconds, cpuUs, resumed, protocol, cipher, and per workload bytes / p50Us, p99Us, samples / memory),
+ *   (ops, seconds, cpuUs, sysUs, resumed, protocol, cipher, and per workload bytes / p50Us, p99Us, samples / memory),
  *   then exits when stdin closes (so idle connections stay open while the server measures).
  */
 import { connect as tlsConnect, createSecureContext, createServer as tlsServer, type SecureContext, type TLSSocket } from 'node:tls';
@@ -68,7 +68,8 @@ const RAW_NODELAY = process.env.LT_BENCH_RAW_NODELAY === '1';
 const rawFacts = (socket: TLSSocket) => ({ protocol: socket.getProtocol() ?? '', cipher: socket.getCipher()?.standardName ?? '' });
 const localtlsFacts = (conn: Connection) => ({ protocol: conn.tls?.protocol ?? '', cipher: conn.tls?.cipher ?? '' });
 type Facts = { protocol: string; cipher: string };
-const cpuUs = () => { const u = process.cpuUsage(); return u.user + u.system; };
+/** CPU spent since `from` (one process.cpuUsage() reading): user+sys, and sys alone (the kernel: sockets, segments, wakeups). */
+const spent = (from: NodeJS.CpuUsage) => { const u = process.cpuUsage(from); return { cpuUs: u.user + u.system, sysUs: u.system }; };
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 const print = (value: object) => process.stdout.write(`${JSON.stringify(value)}\n`);
 const heap = () => { const m = process.memoryUsage(); return { rss: m.rss, heap: m.heapUsed + m.external }; };
@@ -129,14 +130,14 @@ async function server(): Promise<void> {
     port = listener.port;
     close = () => listener.cancel({ force: true });
   }
-  let start = cpuUs();
+  let start = process.cpuUsage();
   let base = heap();
   print({ port });
   commands((line) => {
     if (line === 'mark') {
       gc(); gc();
       base = heap();
-      start = cpuUs();
+      start = process.cpuUsage();
       print({ marked: true });
     } else if (line === 'memory') {
       void (async () => {
@@ -147,7 +148,7 @@ async function server(): Promise<void> {
         print({ connections: open - 1, rssDelta: now.rss - base.rss, heapDelta: now.heap - base.heap });
       })();
     }
-  }, () => { print({ cpuUs: cpuUs() - start }); close(); process.exit(0); });
+  }, () => { print(spent(start)); close(); process.exit(0); });
 }
 
 /** The raw client: a careful node:tls user (one SecureContext, native `ca` verification with the IP check). */
@@ -338,11 +339,11 @@ async function client(): Promise<void> {
   commands((line) => { if (line === 'go') go(); }, () => process.exit(0));
   print({ ready: true });
   await started;
-  const start = cpuUs();
+  const start = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const result = await steps.run();
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  print({ ops, seconds, cpuUs: cpuUs() - start, ...result });
+  print({ ops, seconds, ...spent(start), ...result });
 }
 
 await (role === 'server' ? server() : client());

@@ -40,6 +40,9 @@ interface Run {
   figure: Record<string, number>;
   serverCpuUsPerOp: number;
   clientCpuUsPerOp: number;
+  /** The kernel's part of the CPU per op (system time). */
+  serverSysUsPerOp: number;
+  clientSysUsPerOp: number;
   resumed: number;
   protocol: string;
   /** The negotiated cipher suite (standard name). */
@@ -80,15 +83,15 @@ async function once(impl: 'raw' | 'localtls', workload: string, ops: number, env
       let memory: Record<string, number> = {};
       if (workload === 'idle') { server.say('memory'); memory = await server.next() as Record<string, number>; }
       server.child.stdin!.end();
-      const { cpuUs } = await server.next() as { cpuUs: number };
+      const { cpuUs, sysUs } = await server.next() as { cpuUs: number; sysUs: number };
       const detail: Record<string, number> = {};
-      for (const [k, v] of Object.entries({ ...c, ...memory })) if (typeof v === 'number' && !['cpuUs', 'resumed'].includes(k)) detail[k] = v;
+      for (const [k, v] of Object.entries({ ...c, ...memory })) if (typeof v === 'number' && !['cpuUs', 'sysUs', 'resumed'].includes(k)) detail[k] = v;
       const figure: Record<string, number> = {};
       if (workload === 'bulk') figure.rate = c.bytes! / MiB / c.seconds!;
       else if (workload === 'echo') { figure.p50 = c.p50Us!; figure.p99 = c.p99Us!; }
       else if (workload === 'idle') { figure.rss = (memory.rssDelta! / memory.connections!) * 1000 / MiB; figure.heap = (memory.heapDelta! / memory.connections!) * 1000 / MiB; }
       else figure.rate = c.ops! / c.seconds!;
-      return { figure, serverCpuUsPerOp: cpuUs / c.ops!, clientCpuUsPerOp: c.cpuUs! / c.ops!, resumed: c.resumed!, protocol: c.protocol, cipher: c.cipher, detail };
+      return { figure, serverCpuUsPerOp: cpuUs / c.ops!, clientCpuUsPerOp: c.cpuUs! / c.ops!, serverSysUsPerOp: sysUs / c.ops!, clientSysUsPerOp: c.sysUs! / c.ops!, resumed: c.resumed!, protocol: c.protocol, cipher: c.cipher, detail };
     } finally {
       client.child.stdin!.end();
       if (client.child.exitCode === null) await onceEvent(client.child, 'exit');
@@ -166,6 +169,7 @@ export async function processRows(): Promise<Row[]> {
       else { ours.push(await once('localtls', w.child, w.ops, env)); raw.push(await once('raw', w.raw, w.ops, env)); }
     }
     const cpu = (runs: Run[]) => ({ server: median(runs.map((x) => x.serverCpuUsPerOp)), client: median(runs.map((x) => x.clientCpuUsPerOp)) });
+    const sys = (runs: Run[]) => ({ server: median(runs.map((x) => x.serverSysUsPerOp)), client: median(runs.map((x) => x.clientSysUsPerOp)) });
     const detail = (runs: Run[]) => Object.fromEntries(Object.keys(runs[0]!.detail).map((k) => [k, median(runs.map((x) => x.detail[k]!))]));
     for (const row of w.rows) {
       const o = ours.map((x) => x.figure[row.metric]!);
@@ -177,6 +181,7 @@ export async function processRows(): Promise<Row[]> {
         process: {
           pinned: PINNED, workload: row.id, opsPerRound: w.ops, rounds, opUnit: w.opUnit,
           cpuUsPerOp: { raw: cpu(raw), localtls: cpu(ours) },
+          sysUsPerOp: { raw: sys(raw), localtls: sys(ours) },
           resumed: { raw: raw.reduce((n, x) => n + x.resumed, 0), localtls: ours.reduce((n, x) => n + x.resumed, 0) },
           protocol: { raw: raw[0]!.protocol, localtls: ours[0]!.protocol },
           cipher: { raw: raw[0]!.cipher, localtls: ours[0]!.cipher },

@@ -6,6 +6,7 @@
  * the host being dialed now.
  */
 import type { Certificate } from '../cert/certificate.js';
+import { withoutPeerCertificate } from './session-der.js';
 
 /** One cached session. */
 export interface SessionEntry {
@@ -72,6 +73,8 @@ export class SessionCache {
    * Stores an entry, evicting the least recently used beyond `maxEntries`. An entry is trusted
    * memory: a resumed session carries no peer certificate in node:tls, so its `chain` is what the
    * resumed connection is verified against. Store only entries this library made (connect() does).
+   * The session is stored without the server certificate OpenSSL serializes into it (see
+   * session-der.ts): resuming would otherwise parse that certificate again on every connection.
    */
   set(key: string, entry: SessionEntry): void {
     this.#map.delete(key);
@@ -79,7 +82,7 @@ export class SessionCache {
     // chain it was verified on, so one frozen array carries from connection to connection and the
     // trust layer can recognise it (see trust/cache.ts knownTrustedOutcome).
     const chain = Object.isFrozen(entry.chain) ? entry.chain : Object.freeze([...entry.chain]);
-    this.#map.set(key, Object.freeze({ session: entry.session, chain }));
+    this.#map.set(key, Object.freeze({ session: withoutPeerCertificate(entry.session), chain }));
     while (this.#map.size > this.maxEntries) this.#map.delete(this.#map.keys().next().value as string);
   }
 

@@ -19,11 +19,12 @@ test('npm run bench -- --quick --json transport-process: rows present, both side
   assert.deepEqual(checkProcessReport(report), []);
 });
 
-test('the structure check notices a resumed row that did not resume, a side not measured and a suite not reported', () => {
+test('the structure check notices a resumed row that did not resume, a side not measured, kernel time missing and a suite not reported', () => {
   const side = { server: 1, client: 1 };
+  const kernel = { server: 0.5, client: 0.5 };
   const row = (workload: string, resumed: number) => ({
     name: workload, unit: 'hs/s', ours: 1, baseline: 1, baselineName: 'raw', ratio: 1,
-    process: { pinned: false, workload, opsPerRound: 5, rounds: 1, cpuUsPerOp: { raw: side, localtls: { server: 0, client: 1 } }, resumed: { raw: resumed, localtls: resumed }, protocol: { raw: 'TLSv1.3', localtls: 'TLSv1.3' }, cipher: { raw: 'TLS_AES_256_GCM_SHA384', localtls: '' } },
+    process: { pinned: false, workload, opsPerRound: 5, rounds: 1, cpuUsPerOp: { raw: side, localtls: { server: 0, client: 1 } }, sysUsPerOp: { raw: kernel, localtls: { server: 0, client: 2 } }, resumed: { raw: resumed, localtls: resumed }, protocol: { raw: 'TLSv1.3', localtls: 'TLSv1.3' }, cipher: { raw: 'TLS_AES_256_GCM_SHA384', localtls: '' } },
   });
   const problems = checkProcessReport({ rows: [row('full', 0), row('resumed', 0)] });
   assert.ok(problems.includes('row hook missing'));
@@ -33,6 +34,9 @@ test('the structure check notices a resumed row that did not resume, a side not 
   assert.ok(problems.some((p) => p.startsWith('resumed: raw resumed 0')));
   assert.ok(problems.some((p) => p === 'full: localtls server CPU per op not measured'));
   assert.ok(problems.includes('full: localtls cipher suite not reported (found "")'));
+  // kernel time above the whole CPU time is not a measurement; 0 is (a run too short to see it)
+  assert.ok(problems.includes('full: localtls client kernel CPU per op not measured (found 2)'));
+  assert.ok(!problems.some((p) => p.startsWith('full: raw') || p.startsWith('full: localtls server kernel')));
   assert.ok(!problems.some((p) => p.startsWith('full: raw cipher')));
 });
 
@@ -40,7 +44,7 @@ test('the structure check notices a bulk transfer cut short, echo samples missin
   const side = { server: 1, client: 1 };
   const row = (workload: string, raw: Record<string, number>, localtls: Record<string, number>) => ({
     name: workload, unit: 'x', ours: 1, baseline: 1, baselineName: 'raw', ratio: 1,
-    process: { pinned: false, workload, opsPerRound: 4, rounds: 1, cpuUsPerOp: { raw: side, localtls: side }, resumed: { raw: 0, localtls: 0 }, protocol: { raw: 'TLSv1.3', localtls: 'TLSv1.3' }, cipher: { raw: 'TLS_AES_256_GCM_SHA384', localtls: 'TLS_AES_128_GCM_SHA256' }, detail: { raw, localtls } },
+    process: { pinned: false, workload, opsPerRound: 4, rounds: 1, cpuUsPerOp: { raw: side, localtls: side }, sysUsPerOp: { raw: side, localtls: side }, resumed: { raw: 0, localtls: 0 }, protocol: { raw: 'TLSv1.3', localtls: 'TLSv1.3' }, cipher: { raw: 'TLS_AES_256_GCM_SHA384', localtls: 'TLS_AES_128_GCM_SHA256' }, detail: { raw, localtls } },
   });
   const MiB = 1024 * 1024;
   const echo = { samples: 4, p50Us: 10, p99Us: 20 };

@@ -31,6 +31,9 @@ for (const address of HOSTS) {
         assert.equal(first.tls?.resumed, false);
         await first.receive({ min: 2 });
         await waitFor(() => cache.size === 1);
+        // The cached session does not carry the server certificate (resuming would parse it again).
+        const stored = cache.get(cache.keys()[0]!)!.session;
+        assert.equal(stored.indexOf(Buffer.from(server.certificate.der)), -1, 'the stored session holds no copy of the certificate');
         const second = connect('listener-name.local', listener.port, options);
         await second.ready;
         assert.equal(second.tls?.resumed, true, 'reconnects resume by default');
