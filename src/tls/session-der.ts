@@ -7,6 +7,10 @@
  * client handshake, and `tls.connect()` with the session took 520–560 µs with the certificate
  * against 220–290 µs without it.
  *
+ * Node 24 hands out the session inside its own envelope (a "nodejs:tls:session:1" header before
+ * the DER). That is not the SEQUENCE this reads, so such a session is stored unchanged: correct, but
+ * without the saving (a measured gap on Node 24, docs/performance.md).
+ *
  * localtls never uses OpenSSL's copy of the certificate: a resumed connection is verified on the
  * chain remembered with the session (session-cache.ts), and node:tls reports no peer certificate
  * on a resumed client session either way. So the field is dropped before the session is stored.
