@@ -48,3 +48,15 @@ export function expectSingleSequence(bytes: Uint8Array, what: string): Tlv {
   }
   return outer;
 }
+
+/**
+ * The identifier and definite, minimal length octets of an element with `length` content bytes.
+ * @example `tlvHeader(0x30, 300)` → `30 82 01 2c`
+ */
+export function tlvHeader(tag: number, length: number): Uint8Array {
+  if (length < 0x80) return Uint8Array.from([tag, length]);
+  if (length < 0x100) return Uint8Array.from([tag, 0x81, length]);
+  if (length < 0x10000) return Uint8Array.from([tag, 0x82, length >> 8, length & 0xff]);
+  if (length < 0x1000000) return Uint8Array.from([tag, 0x83, length >> 16, (length >> 8) & 0xff, length & 0xff]);
+  return Uint8Array.from([tag, 0x84, (length >>> 24) & 0xff, (length >> 16) & 0xff, (length >> 8) & 0xff, length & 0xff]);
+}

@@ -7,6 +7,7 @@
  * (indefinite lengths, constructed OCTET STRINGs) as well as DER.
  */
 import { IdentityError } from '../../errors.js';
+import { tlvHeader } from '../../internal/der.js';
 
 /** Deepest nesting the reader follows (PKCS#12 needs about 12). */
 const MAX_DEPTH = 40;
@@ -220,14 +221,7 @@ export function concat(parts: readonly Uint8Array[]): Uint8Array {
 /** One DER element: tag, length, content. */
 export function tlv(tag: number, ...contents: Uint8Array[]): Uint8Array {
   const body = concat(contents);
-  const n = body.length;
-  let header: number[];
-  if (n < 0x80) header = [tag, n];
-  else if (n < 0x100) header = [tag, 0x81, n];
-  else if (n < 0x10000) header = [tag, 0x82, n >> 8, n & 0xff];
-  else if (n < 0x1000000) header = [tag, 0x83, n >> 16, (n >> 8) & 0xff, n & 0xff];
-  else header = [tag, 0x84, (n >>> 24) & 0xff, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff];
-  return concat([Uint8Array.from(header), body]);
+  return concat([tlvHeader(tag, body.length), body]);
 }
 
 /** SEQUENCE. */
