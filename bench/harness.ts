@@ -72,6 +72,8 @@ export interface Row {
   /** Process-bench facts (bench/process): CPU µs per op of each side, resumptions, protocol, pinning. */
   process?: {
     pinned: boolean; workload: string; opsPerRound: number; rounds: number;
+    /** Segments per round and side (raw's and localtls's alternating); opsPerRound is over all of them. */
+    segments?: number;
     cpuUsPerOp: { raw: { server: number; client: number }; localtls: { server: number; client: number } };
     /** The kernel's part of cpuUsPerOp (system time: sockets, TCP segments, wakeups). */
     sysUsPerOp?: { raw: { server: number; client: number }; localtls: { server: number; client: number } };

@@ -5,7 +5,7 @@
  * server→client over one connection), echo (64-byte round trips over one connection), idle (verified
  * connections held open), sends (64-byte client→server sends, each awaited the way its side
  * allows: localtls `await send()`, raw `write()` and 'drain' when it returns false; the server
- * answers one byte after the warm-up's and after the measured bytes). Credentials come as PEM in the environment (LT_BENCH_CHAIN, LT_BENCH_KEY,
+ * answers one byte after the warm-up's bytes and after each segment's). Credentials come as PEM in the environment (LT_BENCH_CHAIN, LT_BENCH_KEY,
  * LT_BENCH_CA); LT_BENCH_QUICK=1 (from --quick) shortens the warm-ups.
  *
  * Control protocol (JSON lines on stdout, text lines on stdin):
@@ -15,9 +15,12 @@
  *   bytes since mark, after gc; idle connections are never closed before the process exits); when stdin closes
  *   prints `{"cpuUs":N,"sysUs":N}` (user+sys, and sys alone, since mark) and exits.
  * - client: sets up (bulk/echo: one verified connection and, for echo, a warm-up; idle: one warm-up
- *   connection), prints `{"ready":true}`, waits for `go`, runs the workload, prints one JSON line
- *   (ops, seconds, cpuUs, sysUs, resumed, protocol, cipher, and per workload bytes / p50Us, p99Us, samples / memory),
- *   then exits when stdin closes (so idle connections stay open while the server measures).
+ *   connection), prints `{"ready":true}`, then on every `go` runs the workload once (one *segment*:
+ *   `ops` operations over the same connection, session and warm code) and prints one JSON line
+ *   (ops, seconds, cpuUs, sysUs, resumed, protocol, cipher, and per workload bytes / trips (µs) /
+ *   sends / memory); exits when stdin closes (so idle connections stay open while the server measures).
+ *   The suite alternates the segments of raw and localtls (both pairs alive), so a shift in the
+ *   machine's speed falls on both sides alike.
  */
 import { connect as tlsConnect, createSecureContext, createServer as tlsServer, type SecureContext, type TLSSocket } from 'node:tls';
 import { createInterface } from 'node:readline';
@@ -90,7 +93,8 @@ async function server(): Promise<void> {
     const s = tlsServer({ cert: chainPem, key: keyPem, minVersion: 'TLSv1.3', ...RAW_SUITES, ...(RAW_SUITES.ciphers ? { honorCipherOrder: true } : {}), noDelay: RAW_NODELAY || workload === 'bulk' || workload === 'echo' || workload === 'sends' || workload === 'idle' }, (socket) => {
       socket.on('error', () => {});
       if (workload === 'bulk') {
-        socket.once('data', () => {
+        // Every request byte (one per segment; the next comes after this one's last byte) asks for ops MiB.
+        socket.on('data', () => {
           const total = ops * MiB;
           const go = (sent: number): void => { while (sent < total) { sent += CHUNK.length; if (!socket.write(CHUNK)) { socket.once('drain', () => go(sent)); return; } } };
           go(0);
@@ -99,7 +103,7 @@ async function server(): Promise<void> {
       else if (workload === 'sends') {
         let bytes = 0;
         let next = SENDS_WARMUP * PING.length;
-        socket.on('data', (d: Buffer) => { bytes += d.length; if (bytes >= next) { socket.write('k'); next = (SENDS_WARMUP + ops) * PING.length; } });
+        socket.on('data', (d: Buffer) => { bytes += d.length; if (bytes >= next) { socket.write('k'); next += ops * PING.length; } });
       } else if (workload === 'idle') open++;
       else setImmediate(() => socket.end());
     });
@@ -112,8 +116,10 @@ async function server(): Promise<void> {
     listener.on('connection', (conn: Connection) => {
       if (workload === 'bulk') {
         void (async () => {
-          await conn.receive({ min: 1 });
-          for (let sent = 0; sent < ops * MiB; sent += CHUNK.length) await conn.send(CHUNK);
+          for (;;) { // one request byte per segment
+            await conn.receive({ min: 1, max: 1 });
+            for (let sent = 0; sent < ops * MiB; sent += CHUNK.length) await conn.send(CHUNK);
+          }
         })().catch(() => {});
       } else if (workload === 'echo') {
         void (async () => { for await (const chunk of conn) await conn.send(chunk); })().catch(() => {});
@@ -121,7 +127,7 @@ async function server(): Promise<void> {
         void (async () => {
           let bytes = 0;
           let next = SENDS_WARMUP * PING.length;
-          for await (const chunk of conn) { bytes += chunk.length; if (bytes >= next) { await conn.send('k'); next = (SENDS_WARMUP + ops) * PING.length; } }
+          for await (const chunk of conn) { bytes += chunk.length; if (bytes >= next) { await conn.send('k'); next += ops * PING.length; } }
         })().catch(() => {});
       } else if (workload === 'idle') open++; // counted, nothing attached: what the library itself holds
       else void conn.send(new Uint8Array(0), { final: true }).catch(() => {});
@@ -213,10 +219,6 @@ async function rawStream(context: SecureContext) {
   socket.on('data', (d: Buffer) => { received += d.length; if (waiter && received >= target) { const w = waiter; waiter = undefined; w(); } });
   const until = (n: number) => new Promise<void>((r) => { target = n; if (received >= n) r(); else waiter = r; });
   return { socket, facts: rawFacts(socket), resumed: socket.isSessionReused(), received: () => received, until };
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
 type Result = Record<string, unknown> & { resumed: number } & Facts;
@@ -314,8 +316,8 @@ async function echoRun(trip: () => Promise<void>, resumed: boolean, facts: Facts
     await trip();
     samples.push(Number(process.hrtime.bigint() - t) / 1000);
   }
-  samples.sort((a, b) => a - b);
-  return { samples: samples.length, p50Us: percentile(samples, 50), p99Us: percentile(samples, 99), resumed: resumed ? 1 : 0, ...facts };
+  // Every trip, in order: the suite pools the segments of a round before taking percentiles.
+  return { trips: samples, resumed: resumed ? 1 : 0, ...facts };
 }
 
 /** Opens `ops` connections one after the other and keeps them; the client's own memory growth too. */
@@ -334,16 +336,18 @@ async function idleRun(open: () => Promise<{ resumed: boolean } & Facts>): Promi
 async function client(): Promise<void> {
   const steps = impl === 'raw' ? rawSteps() : localtlsSteps();
   await steps.setup();
-  let go!: () => void;
-  const started = new Promise<void>((r) => { go = r; });
-  commands((line) => { if (line === 'go') go(); }, () => process.exit(0));
+  const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
   print({ ready: true });
-  await started;
-  const start = process.cpuUsage();
-  const t0 = process.hrtime.bigint();
-  const result = await steps.run();
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  print({ ops, seconds, ...spent(start), ...result });
+  // One segment per `go`, in order (the suite sends the next only after this one's answer).
+  for (let line = await lines.next(); !line.done; line = await lines.next()) {
+    if (line.value !== 'go') continue;
+    const start = process.cpuUsage();
+    const t0 = process.hrtime.bigint();
+    const result = await steps.run();
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    print({ ops, seconds, ...spent(start), ...result });
+  }
+  process.exit(0);
 }
 
 await (role === 'server' ? server() : client());

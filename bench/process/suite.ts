@@ -1,14 +1,16 @@
 /**
  * Transport measured the way a deployment runs it: server and client are separate child processes
- * (pinned with `taskset -c 0` / `-c 1` where taskset exists), raw node:tls and localtls back to back,
- * order flipping each round, medians of same-round ratios; CPU per operation (user+sys) of each side,
- * counted from the moment the client's setup (connection, warm-up) is done.
+ * (pinned with `taskset -c 0` / `-c 1` where taskset exists). In each round both sides' pairs are
+ * started and warmed up, then their measured work runs in segments that alternate raw, localtls,
+ * localtls, raw … (a shared host's speed shifts over seconds; alternating every ~0.1–0.3 s puts
+ * those shifts on both sides alike); medians of same-round ratios; CPU per operation (user+sys) of
+ * each side, counted from the moment the client's setup (connection, warm-up) is done.
  * Raw baseline: one SecureContext per process, native `ca` verification with the hostname (IP) check,
  * resumption by passing the last `session` by hand; `noDelay` on the long-lived connections (as
  * localtls sets it); socket.write / 'data'.
  *
- * Rows: full, resumed, hook (sequential handshakes); bulk (256 MiB server→client over one
- * connection, 64 MiB in --quick); echo-p50 and echo-p99 (64-byte round trips over one established
+ * Rows: full, resumed, hook (sequential handshakes, 4 segments of 100); bulk (256 MiB
+ * server→client over one connection in 8 segments of 32 MiB, 64 MiB in --quick); echo-p50 and echo-p99 (64-byte round trips over one established
  * connection, after a warm-up); sends (100,000 64-byte sends client→server over one connection, each
  * awaited as its side allows: localtls `await send()`, raw `write()` and 'drain'); idle-rss and idle-heap (server memory growth per 1,000 idle verified
  * connections, measured after gc; lower is better, ratio raw/ours).
@@ -69,35 +71,82 @@ function start(core: number, args: string[], env: NodeJS.ProcessEnv, extra: stri
   return { child, next, say };
 }
 
-async function once(impl: 'raw' | 'localtls', workload: string, ops: number, env: NodeJS.ProcessEnv): Promise<Run> {
+type Impl = 'raw' | 'localtls';
+type Child = ReturnType<typeof start>;
+/** One side's server and client children, set up (client ready) and still running. */
+interface Pair { impl: Impl; server: Child; client: Child; segments: Record<string, number | string | number[]>[]; memory: Record<string, number> }
+
+/** Starts `impl`'s server and client for `workload` and waits for the client's setup (connection, warm-up). */
+async function startPair(impl: Impl, workload: string, ops: number, env: NodeJS.ProcessEnv, live: Child[]): Promise<Pair> {
   const server = start(0, ['server', impl, workload, String(ops), '0'], env, flags('LT_BENCH_SERVER_FLAGS'));
+  live.push(server);
+  const { port } = await server.next() as { port: number };
+  const client = start(1, ['client', impl, workload, String(ops), String(port)], env, flags('LT_BENCH_CLIENT_FLAGS'));
+  live.push(client);
+  await client.next(); // {"ready":true}: connected (and warmed up) where the workload needs it
+  return { impl, server, client, segments: [], memory: {} };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** A pair's segments reduced to one Run: rates over the summed time, percentiles over the pooled trips. */
+function reduce(pair: Pair, workload: string, server: { cpuUs: number; sysUs: number }): Run {
+  const segs = pair.segments;
+  const sum = (k: string) => segs.reduce((n, x) => n + (x[k] as number), 0);
+  const ops = sum('ops');
+  const seconds = sum('seconds');
+  const detail: Record<string, number> = {};
+  for (const [k, v] of Object.entries({ ...segs[0], ...pair.memory })) {
+    if (typeof v === 'number' && !['cpuUs', 'sysUs', 'resumed', 'ops', 'seconds'].includes(k)) detail[k] = k in pair.memory ? v : sum(k);
+  }
+  const figure: Record<string, number> = {};
+  if (workload === 'bulk') figure.rate = detail.bytes! / MiB / seconds;
+  else if (workload === 'echo') {
+    const trips = segs.flatMap((x) => x.trips as number[]).sort((a, b) => a - b);
+    Object.assign(detail, { samples: trips.length, p50Us: percentile(trips, 50), p99Us: percentile(trips, 99) });
+    figure.p50 = detail.p50Us!; figure.p99 = detail.p99Us!;
+  } else if (workload === 'idle') { figure.rss = (pair.memory.rssDelta! / pair.memory.connections!) * 1000 / MiB; figure.heap = (pair.memory.heapDelta! / pair.memory.connections!) * 1000 / MiB; }
+  else figure.rate = ops / seconds;
+  const last = segs[segs.length - 1]!;
+  return {
+    figure, serverCpuUsPerOp: server.cpuUs / ops, clientCpuUsPerOp: sum('cpuUs') / ops, serverSysUsPerOp: server.sysUs / ops, clientSysUsPerOp: sum('sysUs') / ops,
+    resumed: sum('resumed'), protocol: last.protocol as string, cipher: last.cipher as string, detail,
+  };
+}
+
+/**
+ * One round: both pairs started and set up (`first` first), both servers marked, then `segments`
+ * segments of each side alternating (the order flipping every segment), so the machine's shifts
+ * in speed — seconds long on this shared host — fall on both sides alike. Each server's CPU counts
+ * from its mark to the end (it idles while the other pair runs).
+ */
+async function round(first: Impl, workload: string, rawWorkload: string, ops: number, segments: number, env: NodeJS.ProcessEnv): Promise<Record<Impl, Run>> {
+  const live: Child[] = [];
   try {
-    const { port } = await server.next() as { port: number };
-    const client = start(1, ['client', impl, workload, String(ops), String(port)], env, flags('LT_BENCH_CLIENT_FLAGS'));
-    try {
-      await client.next(); // {"ready":true}: connected (and warmed up) where the workload needs it
-      server.say('mark');
-      await server.next();
-      client.say('go');
-      const c = await client.next() as Record<string, number> & { protocol: string; cipher: string };
-      let memory: Record<string, number> = {};
-      if (workload === 'idle') { server.say('memory'); memory = await server.next() as Record<string, number>; }
-      server.child.stdin!.end();
-      const { cpuUs, sysUs } = await server.next() as { cpuUs: number; sysUs: number };
-      const detail: Record<string, number> = {};
-      for (const [k, v] of Object.entries({ ...c, ...memory })) if (typeof v === 'number' && !['cpuUs', 'sysUs', 'resumed'].includes(k)) detail[k] = v;
-      const figure: Record<string, number> = {};
-      if (workload === 'bulk') figure.rate = c.bytes! / MiB / c.seconds!;
-      else if (workload === 'echo') { figure.p50 = c.p50Us!; figure.p99 = c.p99Us!; }
-      else if (workload === 'idle') { figure.rss = (memory.rssDelta! / memory.connections!) * 1000 / MiB; figure.heap = (memory.heapDelta! / memory.connections!) * 1000 / MiB; }
-      else figure.rate = c.ops! / c.seconds!;
-      return { figure, serverCpuUsPerOp: cpuUs / c.ops!, clientCpuUsPerOp: c.cpuUs! / c.ops!, serverSysUsPerOp: sysUs / c.ops!, clientSysUsPerOp: c.sysUs! / c.ops!, resumed: c.resumed!, protocol: c.protocol, cipher: c.cipher, detail };
-    } finally {
-      client.child.stdin!.end();
-      if (client.child.exitCode === null) await onceEvent(client.child, 'exit');
+    const second: Impl = first === 'raw' ? 'localtls' : 'raw';
+    const pairs = [] as Pair[];
+    for (const impl of [first, second]) pairs.push(await startPair(impl, impl === 'raw' ? rawWorkload : workload, ops, env, live));
+    for (const p of pairs) { p.server.say('mark'); await p.server.next(); }
+    for (let s = 0; s < segments; s++) {
+      for (const p of s % 2 === 0 ? pairs : [...pairs].reverse()) {
+        p.client.say('go');
+        p.segments.push(await p.client.next() as Pair['segments'][number]);
+        if (workload === 'idle') { p.server.say('memory'); p.memory = await p.server.next() as Record<string, number>; }
+      }
     }
+    const runs = {} as Record<Impl, Run>;
+    for (const p of pairs) {
+      p.server.child.stdin!.end();
+      runs[p.impl] = reduce(p, workload, await p.server.next() as { cpuUs: number; sysUs: number });
+    }
+    return runs;
   } finally {
-    if (server.child.exitCode === null) { server.child.stdin!.end(); await onceEvent(server.child, 'exit'); }
+    for (const c of live) {
+      c.child.stdin!.end();
+      if (c.child.exitCode === null && c.child.signalCode === null) await onceEvent(c.child, 'exit');
+    }
   }
 }
 
@@ -107,7 +156,10 @@ interface Workload {
   /** The child's workload; `raw` is what the baseline runs (the hook row compares against raw full). */
   child: string;
   raw: string;
+  /** Operations per round and side, over all its segments. */
   ops: number;
+  /** Segments per round and side: `ops / segments` operations each, raw's and localtls's alternating. */
+  segments: number;
   opUnit: string;
   /** One row per metric: row id, metric of Run.figure, name, unit, higher is better. */
   rows: { id: string; metric: string; name: string; unit: string; higherIsBetter: boolean }[];
@@ -115,21 +167,23 @@ interface Workload {
 
 function workloads(): Workload[] {
   const q = isQuick();
-  const hs = q ? 5 : 400;
+  const hs = q ? 6 : 400;
+  /** Segments per round and side (alternating raw and localtls), idle excepted: one fill, one measure. */
+  const seg = q ? 2 : 0;
   const all: Workload[] = [
-    { child: 'full', raw: 'full', ops: hs, opUnit: 'handshake', rows: [{ id: 'full', metric: 'rate', name: 'full TLS 1.3 P-256 handshakes, sequential (separate processes)', unit: 'hs/s', higherIsBetter: true }] },
-    { child: 'resumed', raw: 'resumed', ops: hs, opUnit: 'handshake', rows: [{ id: 'resumed', metric: 'rate', name: 'resumed TLS 1.3 handshakes, sequential (separate processes)', unit: 'hs/s', higherIsBetter: true }] },
-    { child: 'hook', raw: 'full', ops: hs, opUnit: 'handshake', rows: [{ id: 'hook', metric: 'rate', name: 'full handshake + verify hook ctx.evaluate(basicX509) vs raw full (separate processes)', unit: 'hs/s', higherIsBetter: true }] },
-    { child: 'bulk', raw: 'bulk', ops: q ? 64 : 256, opUnit: 'MiB', rows: [{ id: 'bulk', metric: 'rate', name: `bulk ${q ? 64 : 256} MiB server→client, one connection (separate processes)`, unit: 'MiB/s', higherIsBetter: true }] },
+    { child: 'full', raw: 'full', ops: hs, segments: seg || 4, opUnit: 'handshake', rows: [{ id: 'full', metric: 'rate', name: 'full TLS 1.3 P-256 handshakes, sequential (separate processes)', unit: 'hs/s', higherIsBetter: true }] },
+    { child: 'resumed', raw: 'resumed', ops: hs, segments: seg || 4, opUnit: 'handshake', rows: [{ id: 'resumed', metric: 'rate', name: 'resumed TLS 1.3 handshakes, sequential (separate processes)', unit: 'hs/s', higherIsBetter: true }] },
+    { child: 'hook', raw: 'full', ops: hs, segments: seg || 4, opUnit: 'handshake', rows: [{ id: 'hook', metric: 'rate', name: 'full handshake + verify hook ctx.evaluate(basicX509) vs raw full (separate processes)', unit: 'hs/s', higherIsBetter: true }] },
+    { child: 'bulk', raw: 'bulk', ops: q ? 64 : 256, segments: seg || 8, opUnit: 'MiB', rows: [{ id: 'bulk', metric: 'rate', name: `bulk ${q ? 64 : 256} MiB server→client (${seg || 8} × ${(q ? 64 : 256) / (seg || 8)} MiB), one connection (separate processes)`, unit: 'MiB/s', higherIsBetter: true }] },
     {
-      child: 'echo', raw: 'echo', ops: q ? 200 : 5000, opUnit: 'round trip', rows: [
+      child: 'echo', raw: 'echo', ops: q ? 200 : 5000, segments: seg || 5, opUnit: 'round trip', rows: [
         { id: 'echo-p50', metric: 'p50', name: '64-byte echo round trip p50, one connection (separate processes)', unit: 'µs', higherIsBetter: false },
         { id: 'echo-p99', metric: 'p99', name: '64-byte echo round trip p99, one connection (separate processes)', unit: 'µs', higherIsBetter: false },
       ],
     },
-    { child: 'sends', raw: 'sends', ops: q ? 2000 : 100_000, opUnit: 'send', rows: [{ id: 'sends', metric: 'rate', name: '64-byte sends client→server, each awaited, one connection (separate processes)', unit: 'sends/s', higherIsBetter: true }] },
+    { child: 'sends', raw: 'sends', ops: q ? 2000 : 100_000, segments: seg || 5, opUnit: 'send', rows: [{ id: 'sends', metric: 'rate', name: '64-byte sends client→server, each awaited, one connection (separate processes)', unit: 'sends/s', higherIsBetter: true }] },
     {
-      child: 'idle', raw: 'idle', ops: q ? 50 : 1000, opUnit: 'connection', rows: [
+      child: 'idle', raw: 'idle', ops: q ? 50 : 1000, segments: 1, opUnit: 'connection', rows: [
         { id: 'idle-rss', metric: 'rss', name: 'server RSS growth per 1,000 idle verified connections (separate processes)', unit: 'MiB', higherIsBetter: false },
         { id: 'idle-heap', metric: 'heap', name: 'server heap+external growth per 1,000 idle verified connections (separate processes)', unit: 'MiB', higherIsBetter: false },
       ],
@@ -165,8 +219,9 @@ export async function processRows(): Promise<Row[]> {
     const raw: Run[] = [];
     const ours: Run[] = [];
     for (let r = 0; r < rounds; r++) {
-      if (r % 2 === 0) { raw.push(await once('raw', w.raw, w.ops, env)); ours.push(await once('localtls', w.child, w.ops, env)); }
-      else { ours.push(await once('localtls', w.child, w.ops, env)); raw.push(await once('raw', w.raw, w.ops, env)); }
+      const runs = await round(r % 2 === 0 ? 'raw' : 'localtls', w.child, w.raw, w.ops / w.segments, w.segments, env);
+      raw.push(runs.raw);
+      ours.push(runs.localtls);
     }
     const cpu = (runs: Run[]) => ({ server: median(runs.map((x) => x.serverCpuUsPerOp)), client: median(runs.map((x) => x.clientCpuUsPerOp)) });
     const sys = (runs: Run[]) => ({ server: median(runs.map((x) => x.serverSysUsPerOp)), client: median(runs.map((x) => x.clientSysUsPerOp)) });
@@ -179,7 +234,7 @@ export async function processRows(): Promise<Row[]> {
         ratio: median(o.map((x, i) => (row.higherIsBetter ? x / b[i]! : b[i]! / x))), higherIsBetter: row.higherIsBetter,
         samples: { ours: o, baseline: b },
         process: {
-          pinned: PINNED, workload: row.id, opsPerRound: w.ops, rounds, opUnit: w.opUnit,
+          pinned: PINNED, workload: row.id, opsPerRound: w.ops, rounds, segments: w.segments, opUnit: w.opUnit,
           cpuUsPerOp: { raw: cpu(raw), localtls: cpu(ours) },
           sysUsPerOp: { raw: sys(raw), localtls: sys(ours) },
           resumed: { raw: raw.reduce((n, x) => n + x.resumed, 0), localtls: ours.reduce((n, x) => n + x.resumed, 0) },
